@@ -1,0 +1,115 @@
+"""The merchant's record of a payment, its state changes and every provider API exchange."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def now() -> datetime:
+    """Local wall-clock time without zone, like KakaoPay's timestamps."""
+    return datetime.now().replace(microsecond=0)
+
+
+class Status:
+    READY = "ready"
+    APPROVING = "approving"
+    APPROVED = "approved"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+    IN_FLIGHT = (READY, APPROVING)
+    PAID = (APPROVED, PARTIALLY_REFUNDED, REFUNDED)
+    LABELS = {
+        READY: "결제 대기",
+        APPROVING: "승인 확인 중",
+        APPROVED: "결제 완료",
+        PARTIALLY_REFUNDED: "부분 취소",
+        REFUNDED: "전액 취소",
+        CANCELLED: "결제 취소",
+        FAILED: "결제 실패",
+    }
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(64), unique=True)  # partner_order_id, unguessable
+    user_id: Mapped[str] = mapped_column(String(64))  # partner_user_id, anonymous
+    provider: Mapped[str] = mapped_column(String(20))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    item_name: Mapped[str] = mapped_column(String(100))
+    item_code: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[int]
+    total_amount: Mapped[int]
+    tax_free_amount: Mapped[int]
+    vat_amount: Mapped[int]
+    flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app
+    status: Mapped[str] = mapped_column(String(20), default=Status.READY, index=True)
+    tid: Mapped[str | None] = mapped_column(String(64), index=True)
+    redirect_urls: Mapped[dict] = mapped_column(JSON, default=dict)  # every next_redirect_* and app scheme
+    pg_token: Mapped[str | None] = mapped_column(String(64))
+    aid: Mapped[str | None] = mapped_column(String(64))
+    payment_method_type: Mapped[str | None] = mapped_column(String(10))  # CARD | MONEY
+    card_info: Mapped[dict | None] = mapped_column(JSON)
+    canceled_amount: Mapped[int] = mapped_column(default=0)
+    failure_code: Mapped[int | None]
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    approved_at: Mapped[datetime | None]
+
+    events: Mapped[list["PaymentEvent"]] = relationship(
+        back_populates="payment", order_by="PaymentEvent.id", cascade="all, delete-orphan"
+    )
+    exchanges: Mapped[list["ApiExchange"]] = relationship(
+        back_populates="payment", order_by="ApiExchange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return Status.LABELS[self.status]
+
+    @property
+    def cancel_available_amount(self) -> int:
+        return self.total_amount - self.canceled_amount if self.status in Status.PAID else 0
+
+
+class PaymentEvent(db.Model):
+    """One state transition: from, to, when and why."""
+
+    __tablename__ = "payment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=now)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    cause: Mapped[str] = mapped_column(String(300))
+
+    payment: Mapped[Payment] = relationship(back_populates="events")
+
+
+class ApiExchange(db.Model):
+    """One call to the provider's API, with secrets masked."""
+
+    __tablename__ = "api_exchanges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=now)
+    endpoint: Mapped[str] = mapped_column(String(20))  # ready | approve | cancel | order
+    url: Mapped[str] = mapped_column(String(300))
+    http_status: Mapped[int | None]  # None: no response (timeout, connection error)
+    duration_ms: Mapped[int]
+    request_body: Mapped[str] = mapped_column(Text)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(String(300))
+
+    payment: Mapped[Payment | None] = relationship(back_populates="exchanges")

@@ -1,0 +1,5 @@
+"""The built-in KakaoPay emulator: the Open API and stand-ins for Kakao's hosted pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("sandbox", __name__, url_prefix="/sandbox/kakaopay")

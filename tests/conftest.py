@@ -1,0 +1,57 @@
+"""Fixtures for every test: a fresh app and database per test (flaskr style)."""
+
+import os
+
+import pytest
+
+from demo import create_app
+from demo.extensions import db
+
+
+def database_url(tmp_path) -> str:
+    """TEST_DATABASE_URL (e.g. a throwaway PostgreSQL) or a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def make_app(tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def make_test_app(tmp_path):
+    """Factory for apps with extra config; every app made is torn down after the test."""
+    apps = []
+
+    def factory(**overrides):
+        apps.append(make_app(tmp_path, **overrides))
+        return apps[-1]
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_test_app):
+    return make_test_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
