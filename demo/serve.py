@@ -1,0 +1,44 @@
+"""`python -m demo.serve`: serve the demo on the LAN with gunicorn, printing its URLs and a QR code of the LAN URL.
+
+PUBLIC_BASE_URL (used for KakaoPay callback URLs and the sandbox's QR codes) defaults to the LAN URL, so a phone on
+the same Wi-Fi can open the site and scan its QR codes.
+"""
+
+import os
+import socket
+import sys
+
+import segno
+from dotenv import load_dotenv
+
+
+def lan_address() -> str:
+    """The address other machines on the LAN reach this one at; 127.0.0.1 when there is no network.
+
+    connect() on a UDP socket only asks the kernel for a route; no packet is sent.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: any routable address works, nothing is sent
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def main() -> None:
+    load_dotenv()
+    port = int(os.environ.get("PORT", "5000"))
+    lan_url = f"http://{lan_address()}:{port}"
+    os.environ.setdefault("PUBLIC_BASE_URL", lan_url)
+    print(f"\n  Strada Pay 데모\n  이 컴퓨터:  http://localhost:{port}\n  같은 Wi-Fi: {lan_url}")
+    print(f"  PUBLIC_BASE_URL={os.environ['PUBLIC_BASE_URL']}\n")
+    segno.make(lan_url, error="l").terminal(compact=True)
+    print()
+    sys.stdout.flush()
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    args = ["gunicorn", "--bind", f"0.0.0.0:{port}", "--workers", workers, "--threads", "4", "wsgi:app"]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+if __name__ == "__main__":
+    main()
