@@ -1,0 +1,105 @@
+"""Config layering, schema and seed, catalog routes and error pages."""
+
+from sqlalchemy import func, select
+
+from demo import config as config_module
+from demo.catalog.models import Amounts, Product, vat_of
+from demo.extensions import db
+
+
+def test_env_overrides_defaults(monkeypatch):
+    config = {"KAKAOPAY_CID": "TC0ONETIME", "SANDBOX_PAYMENT_TTL": 900}
+    monkeypatch.setenv("KAKAOPAY_CID", "TCSUBSCRIP")
+    monkeypatch.setenv("SANDBOX_PAYMENT_TTL", "60")
+    monkeypatch.setenv("KAKAOPAY_TIMEOUT", "2.5")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "")
+    config_module.load_environment(config)
+    assert config["KAKAOPAY_CID"] == "TCSUBSCRIP"
+    assert config["SANDBOX_PAYMENT_TTL"] == 60
+    assert config["KAKAOPAY_TIMEOUT"] == 2.5
+    assert "PUBLIC_BASE_URL" not in config
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    first = config_module.persistent_secret_key(str(tmp_path))
+    assert len(first) == 64
+    assert config_module.persistent_secret_key(str(tmp_path)) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_first_start_seeds_catalog_idempotently(app, make_test_app):
+    make_test_app()  # a second start on the same database adds nothing
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 5
+        choco = db.session.scalar(select(Product).filter_by(slug="choco-pie"))
+        assert (choco.price, choco.amounts(1).vat) == (2200, 200)
+
+
+def test_seed_command_resets_products(app, runner):
+    with app.app_context():
+        db.session.scalar(select(Product).filter_by(slug="choco-pie")).price = 1
+        db.session.commit()
+    result = runner.invoke(args=["catalog", "seed"])
+    assert "Seeded 5 products" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Product.price).filter_by(slug="choco-pie")) == 2200
+
+
+def test_amounts_split_vat_and_tax_free(app):
+    with app.app_context():
+        choco = db.session.scalar(select(Product).filter_by(slug="choco-pie"))
+        tangerine = db.session.scalar(select(Product).filter_by(slug="jeju-tangerine"))
+        assert choco.amounts(2) == Amounts(total=4400, tax_free=0, vat=400)
+        assert tangerine.amounts(3).tax_free == 45000 and tangerine.amounts(3).vat == 0
+    assert [vat_of(x) for x in (2200, 4500, 5, 6, 16)] == [200, 409, 0, 1, 1]
+
+
+def test_catalog_lists_products(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "초코파이" in page and "2,200원" in page and "면세" in page
+
+
+def test_product_page_shows_pay_form(client):
+    page = client.get("/products/choco-pie").get_data(as_text=True)
+    assert 'action="/checkout"' in page and 'name="csrf_token"' in page and "카카오페이로 결제" in page
+    assert "부가세" in page and "200원" in page
+
+
+def test_product_partial_for_htmx(client):
+    response = client.get("/products/choco-pie?quantity=2", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="order-box"' in body and "4,400원" in body
+
+
+def test_quantity_is_kept_in_range(client):
+    assert "217,800원" in client.get("/products/choco-pie?quantity=500").get_data(as_text=True)  # 99 × 2,200
+    assert "2,200원 × 1" in client.get("/products/choco-pie?quantity=-3").get_data(as_text=True)
+    assert "2,200원 × 1" in client.get("/products/choco-pie?quantity=abc").get_data(as_text=True)
+
+
+def test_not_found_page_is_friendly(client):
+    response = client.get("/products/nope")
+    assert response.status_code == 404
+    assert "페이지를 찾을 수 없습니다" in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_is_a_400_page(make_test_app):
+    client = make_test_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/checkout", data={"product": "choco-pie", "quantity": "1"})
+    assert response.status_code == 400
+    assert "보안 토큰" in response.get_data(as_text=True)
+
+
+def test_server_error_page_rolls_back(app):
+    @app.get("/boom")
+    def boom():
+        db.session.add(Product(slug="half-done", name="x", summary="x", description="x", price=1, art="x"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "일시적인 오류" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Product).filter_by(slug="half-done")) is None
