@@ -18,10 +18,12 @@ ENV_KEYS = (
     "PAYMENT_PROVIDER",
     "SANDBOX_SECRET_KEY",
     "SANDBOX_PAYMENT_TTL",
+    "SANDBOX_FAULT",
+    "SANDBOX_SLOW_SECONDS",
     "STRADA_APP_UA_MARKER",
 )
 INT_KEYS = {"SANDBOX_PAYMENT_TTL"}
-FLOAT_KEYS = {"KAKAOPAY_TIMEOUT"}
+FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS"}
 
 
 class Config:
@@ -36,6 +38,10 @@ class Config:
     # The sandbox's own "secret key". A fixed, documented dev value: it guards nothing real.
     SANDBOX_SECRET_KEY = "DEV_SANDBOX_0000000000000000000000000000"
     SANDBOX_PAYMENT_TTL = 900  # seconds a ready payment stays payable
+    # Fault injection for every approve: None, "approve_fail" (−780), "slow" (sleeps SANDBOX_SLOW_SECONDS),
+    # "server_error" (HTTP 500). The sheet's 테스트 옵션 sets the same per payment.
+    SANDBOX_FAULT: str | None = None
+    SANDBOX_SLOW_SECONDS = 12.0
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

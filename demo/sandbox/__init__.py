@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox/kakaopay")
+
+from . import api, pages  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,168 @@
+"""KakaoPay's side of a payment: every state change, each a guarded (conditional) update.
+
+Statuses follow the order API: READY → SEND_TMS / OPEN_PAYMENT → SELECT_METHOD → AUTH_PASSWORD (paid on the sheet,
+waiting for the merchant's approve) → SUCCESS_PAYMENT → PART_CANCEL_PAYMENT / CANCEL_PAYMENT; the user quitting is
+QUIT_PAYMENT, a failure FAIL_PAYMENT. A payment not finished within SANDBOX_PAYMENT_TTL expires: it is stored as
+FAIL_PAYMENT (as KakaoPay's order API reports an abandoned payment) the next time anything looks at it.
+"""
+
+import secrets
+import time
+
+from flask import current_app
+from sqlalchemy import update
+
+from ..extensions import db
+from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, new_id, now
+
+WAITING = (*BEFORE_PAYMENT, "AUTH_PASSWORD")
+
+
+class SandboxError(Exception):
+    """A KakaoPay error answer: HTTP status, error_code and message."""
+
+    def __init__(self, code: int, message: str, http_status: int = 400):
+        super().__init__(message)
+        self.code, self.message, self.http_status = code, message, http_status
+
+
+def move(payment: SandboxPayment, allowed: tuple[str, ...], status: str, **values) -> bool:
+    """Set status (and values) only if the payment is still in one of ``allowed``; True when this call won."""
+    result = db.session.execute(
+        update(SandboxPayment)
+        .where(SandboxPayment.id == payment.id, SandboxPayment.status.in_(allowed))
+        .values(status=status, **values)
+    )
+    db.session.commit()
+    db.session.refresh(payment)
+    return result.rowcount == 1
+
+
+def is_expired(payment: SandboxPayment) -> bool:
+    """Expire a payment left unfinished past the TTL; True when it is (now) expired."""
+    if payment.status in WAITING and now() >= payment.expires_at(current_app.config["SANDBOX_PAYMENT_TTL"]):
+        move(payment, WAITING, "FAIL_PAYMENT", finished_at=now(), expired=True)
+    return payment.expired
+
+
+def seconds_left(payment: SandboxPayment) -> int:
+    ttl = current_app.config["SANDBOX_PAYMENT_TTL"]
+    return max(0, int((payment.expires_at(ttl) - now()).total_seconds()))
+
+
+def open_sheet(payment: SandboxPayment) -> None:
+    move(payment, ("READY", "SEND_TMS"), "OPEN_PAYMENT")
+
+
+def choose_method(payment: SandboxPayment, method: str, card_company: str | None) -> None:
+    move(
+        payment,
+        ("READY", "SEND_TMS", "OPEN_PAYMENT", "SELECT_METHOD"),
+        "SELECT_METHOD",
+        method=method,
+        card_company=card_company,
+    )
+
+
+def pay(payment: SandboxPayment, method: str, card_company: str | None, fault: str | None) -> bool:
+    """The user confirmed on the sheet (password entered): AUTH_PASSWORD with a fresh pg_token."""
+    return move(
+        payment,
+        BEFORE_PAYMENT,
+        "AUTH_PASSWORD",
+        method=method,
+        card_company=card_company,
+        fault=fault or None,
+        pg_token=secrets.token_hex(10),
+    )
+
+
+def quit_payment(payment: SandboxPayment) -> bool:
+    return move(payment, BEFORE_PAYMENT, "QUIT_PAYMENT", finished_at=now())
+
+
+def fail_payment(payment: SandboxPayment) -> bool:
+    return move(payment, BEFORE_PAYMENT, "FAIL_PAYMENT", finished_at=now())
+
+
+def approve(payment: SandboxPayment, pg_token: str) -> SandboxPayment:
+    """The merchant's approve call: only once, only after the user paid, only with the right pg_token."""
+    if payment.status in PAID or payment.status == "CANCEL_PAYMENT":
+        raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
+    if is_expired(payment):
+        raise SandboxError(-723, "결제 유효 시간이 지났습니다. (payment expired)")
+    if payment.status in BEFORE_PAYMENT:
+        raise SandboxError(-701, "사용자 인증이 완료되지 않았습니다. (user has not finished the payment)")
+    if payment.status != "AUTH_PASSWORD":
+        raise SandboxError(-783, f"승인할 수 없는 상태입니다: {payment.status}")
+    if not secrets.compare_digest(pg_token, payment.pg_token or ""):
+        raise SandboxError(-708, "유효하지 않은 pg_token입니다. (invalid pg_token)")
+    fault = payment.fault or current_app.config.get("SANDBOX_FAULT")
+    if fault == "approve_fail":
+        fail_payment_after_auth(payment)
+        raise SandboxError(-780, "결제 승인에 실패했습니다. (approval failure, injected)")
+    if fault == "server_error":
+        raise SandboxError(-9798, "서버 내부 오류 (injected)", http_status=500)
+    if fault == "slow":
+        time.sleep(current_app.config["SANDBOX_SLOW_SECONDS"])
+    return settle(payment)
+
+
+def fail_payment_after_auth(payment: SandboxPayment) -> None:
+    move(payment, ("AUTH_PASSWORD",), "FAIL_PAYMENT", finished_at=now())
+
+
+def settle(payment: SandboxPayment) -> SandboxPayment:
+    """AUTH_PASSWORD → SUCCESS_PAYMENT, recording the PAYMENT action. A lost race is a double approve."""
+    aid = new_id("A")
+    if not move(payment, ("AUTH_PASSWORD",), "SUCCESS_PAYMENT", aid=aid, approved_at=now()):
+        raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
+    db.session.add(
+        SandboxAction(
+            payment_id=payment.id,
+            aid=aid,
+            action_type="PAYMENT",
+            amount=payment.total_amount,
+            tax_free_amount=payment.tax_free_amount,
+            vat_amount=payment.vat_amount,
+        )
+    )
+    db.session.commit()
+    return payment
+
+
+def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None) -> SandboxAction:
+    """Refund ``amount`` (of which ``tax_free`` is tax-free); partial refunds accumulate."""
+    if payment.status not in PAID:
+        raise SandboxError(-784, f"취소할 수 없는 상태입니다: {payment.status}")
+    remaining = payment.total_amount - payment.canceled_amount
+    remaining_tax_free = payment.tax_free_amount - payment.canceled_tax_free_amount
+    remaining_vat = payment.vat_amount - payment.canceled_vat_amount
+    if amount > remaining or tax_free > remaining_tax_free or tax_free > amount:
+        raise SandboxError(-710, f"취소 가능 금액({remaining:,}원)보다 큰 금액은 취소할 수 없습니다.")
+    if vat is None:
+        vat = remaining_vat if amount == remaining else (2 * (amount - tax_free) + 11) // 22
+    if vat > min(remaining_vat, amount - tax_free):
+        raise SandboxError(-710, "취소 부가세가 취소 가능한 부가세보다 큽니다.")
+    status = "CANCEL_PAYMENT" if amount == remaining else "PART_CANCEL_PAYMENT"
+    result = db.session.execute(
+        update(SandboxPayment)
+        .where(SandboxPayment.id == payment.id, SandboxPayment.canceled_amount == payment.canceled_amount)
+        .values(
+            status=status,
+            canceled_at=now(),
+            canceled_amount=SandboxPayment.canceled_amount + amount,
+            canceled_tax_free_amount=SandboxPayment.canceled_tax_free_amount + tax_free,
+            canceled_vat_amount=SandboxPayment.canceled_vat_amount + vat,
+        )
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise SandboxError(-781, "동시에 다른 취소가 처리되었습니다. 다시 조회해 주세요. (cancel failure)")
+    action = SandboxAction(
+        payment_id=payment.id, action_type="CANCEL", amount=amount, tax_free_amount=tax_free, vat_amount=vat
+    )
+    db.session.add(action)
+    db.session.commit()
+    db.session.refresh(payment)
+    return action
