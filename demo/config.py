@@ -21,8 +21,10 @@ ENV_KEYS = (
     "SANDBOX_FAULT",
     "SANDBOX_SLOW_SECONDS",
     "STRADA_APP_UA_MARKER",
+    "STALE_AFTER",
+    "RECONCILE_AFTER",
 )
-INT_KEYS = {"SANDBOX_PAYMENT_TTL"}
+INT_KEYS = {"SANDBOX_PAYMENT_TTL", "STALE_AFTER", "RECONCILE_AFTER"}
 FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS"}
 
 
@@ -43,6 +45,8 @@ class Config:
     SANDBOX_FAULT: str | None = None
     SANDBOX_SLOW_SECONDS = 12.0
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
+    STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
+    RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SEND_FILE_MAX_AGE_DEFAULT = 0

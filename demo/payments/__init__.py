@@ -1,6 +1,8 @@
-"""Payments: checkout, the provider callbacks, receipts and history."""
+"""Payments: checkout, the provider callbacks, receipts, refunds and history."""
 
 from flask import Blueprint, Flask
+
+from . import providers
 
 bp = Blueprint("payments", __name__)
 
@@ -8,4 +10,4 @@ from . import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    """Hook for the payment service's per-app set-up (provider registry, CLI)."""
+    providers.init_app(app)

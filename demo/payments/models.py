@@ -59,11 +59,14 @@ class Payment(db.Model):
     payment_method_type: Mapped[str | None] = mapped_column(String(10))  # CARD | MONEY
     card_info: Mapped[dict | None] = mapped_column(JSON)
     canceled_amount: Mapped[int] = mapped_column(default=0)
+    canceled_tax_free_amount: Mapped[int] = mapped_column(default=0)
+    canceled_vat_amount: Mapped[int] = mapped_column(default=0)
     failure_code: Mapped[int | None]
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
     approved_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]  # last time the provider's order API was asked
 
     events: Mapped[list["PaymentEvent"]] = relationship(
         back_populates="payment", order_by="PaymentEvent.id", cascade="all, delete-orphan"

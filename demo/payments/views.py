@@ -1,8 +1,84 @@
-from flask import abort
+"""Checkout, KakaoPay's three callbacks (approval, cancel, fail) and the receipt."""
 
-from . import bp
+import secrets
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from ..catalog.models import Product
+from ..catalog.views import MAX_QUANTITY
+from ..extensions import db
+from . import bp, service
+from .devices import choose_flow
+from .models import Payment, Status
+from .providers import PaymentError
+
+
+def visitor_id() -> str:
+    """partner_user_id: an anonymous id kept in the browser's session, never personal data."""
+    return session.setdefault("visitor", "v_" + secrets.token_urlsafe(12))
+
+
+def find_payment(order_id: str) -> Payment:
+    return db.first_or_404(select(Payment).filter_by(order_id=order_id))
+
+
+def page_or_partial(template: str, **context):
+    """The Hypermedia Systems pattern: the same URL renders the page, or for htmx its partial (_<name>)."""
+    if request.headers.get("HX-Request"):
+        folder, _, name = template.rpartition("/")
+        template = f"{folder}/_{name}"
+    return render_template(template, **context)
 
 
 @bp.post("/checkout")
 def checkout():
-    abort(501)
+    product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
+    quantity = request.form.get("quantity", type=int)
+    if product is None:
+        abort(400, description="주문할 상품을 찾을 수 없습니다.")
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
+        abort(400, description=f"수량은 1부터 {MAX_QUANTITY}까지 입력할 수 있습니다.")
+    flow = choose_flow(request.user_agent.string, request.form.get("flow"), current_app.config["STRADA_APP_UA_MARKER"])
+    try:
+        payment = service.start(product, quantity, flow, visitor_id())
+    except PaymentError as error:
+        return render_template("payments/ready_error.html", error=error, product=product, quantity=quantity), 502
+    target = payment.redirect_urls[flow]
+    if request.headers.get("HX-Request"):
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
+@bp.get("/payments/<order_id>/approve")
+def approve(order_id: str):
+    payment = find_payment(order_id)
+    pg_token = request.args.get("pg_token", "").strip()
+    if not pg_token or len(pg_token) > 64:
+        abort(400, description="결제 인증 정보(pg_token)가 없거나 올바르지 않습니다.")
+    error = service.approve(payment, pg_token)
+    if error is not None and error.code in service.NOT_TERMINAL:
+        return render_template("payments/not_yet.html", payment=payment, error=error), 409
+    return redirect(url_for(".receipt", order_id=order_id), 303)
+
+
+@bp.get("/payments/<order_id>/cancel")
+def cancel(order_id: str):
+    payment = find_payment(order_id)
+    service.ended_by_user(payment, Status.CANCELLED)
+    return render_template("payments/receipt.html", payment=payment)
+
+
+@bp.get("/payments/<order_id>/fail")
+def fail(order_id: str):
+    payment = find_payment(order_id)
+    service.ended_by_user(payment, Status.FAILED)
+    return render_template("payments/receipt.html", payment=payment)
+
+
+@bp.get("/payments/<order_id>")
+def receipt(order_id: str):
+    payment = find_payment(order_id)
+    if service.is_stale(payment):
+        service.sync(payment)
+    return page_or_partial("payments/receipt.html", payment=payment)

@@ -1,0 +1,101 @@
+"""The provider interface: four calls, typed results that keep the raw response, one error type."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass
+class Exchange:
+    """One API call as it went over the wire, secrets masked: stored for the receipt and the presenter."""
+
+    endpoint: str
+    url: str
+    request_body: str
+    http_status: int | None = None
+    response_body: str | None = None
+    duration_ms: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Order:
+    """What the merchant asks the provider to prepare."""
+
+    order_id: str
+    user_id: str
+    item_name: str
+    item_code: str | None
+    quantity: int
+    total_amount: int
+    tax_free_amount: int
+    vat_amount: int
+    approval_url: str
+    cancel_url: str
+    fail_url: str
+
+
+@dataclass
+class Result:
+    raw: dict
+    exchange: Exchange
+
+
+@dataclass
+class Ready(Result):
+    tid: str
+    redirect_urls: dict  # pc / mobile / app, plus app schemes where the provider has them
+
+
+@dataclass
+class Approval(Result):
+    aid: str
+    method: str | None
+    amounts: dict
+    card_info: dict | None
+    approved_at: datetime | None
+
+
+@dataclass
+class Refund(Result):
+    status: str
+    refunded: int  # this refund
+    canceled_total: int  # all refunds so far
+    cancel_available: int
+
+
+@dataclass
+class Lookup(Result):
+    """The provider's view of a payment, reduced to what reconciliation needs."""
+
+    state: str  # pending | authorized | paid | cancelled | failed
+    provider_status: str
+    canceled_total: int = 0
+    approval: Approval | None = None
+
+
+@dataclass
+class PaymentError(Exception):
+    """Any failure of a provider call: an error answer, a timeout, a broken connection or body."""
+
+    code: int | str
+    message: str
+    provider_message: str | None = None
+    retryable: bool = False  # True: the outcome is unknown (timeout, 5xx); ask again later
+    exchange: Exchange | None = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class Provider(Protocol):
+    name: str
+    label: str
+
+    def ready(self, order: Order) -> Ready: ...
+
+    def approve(self, tid: str, order_id: str, user_id: str, pg_token: str, total_amount: int) -> Approval: ...
+
+    def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund: ...
+
+    def lookup(self, tid: str) -> Lookup: ...

@@ -1,0 +1,192 @@
+"""KakaoPay single payment (단건결제) over the Open API, with requests. Same code for the sandbox and the real API."""
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from time import perf_counter
+
+import requests
+
+from .base import Approval, Exchange, Lookup, Order, PaymentError, Ready, Refund
+
+LIVE_API = "https://open-api.kakaopay.com"
+CONNECT_TIMEOUT = 3.0
+log = logging.getLogger(__name__)
+
+STATES = {
+    "SUCCESS_PAYMENT": "paid",
+    "PART_CANCEL_PAYMENT": "paid",
+    "CANCEL_PAYMENT": "paid",
+    "AUTH_PASSWORD": "authorized",
+    "ISSUED_SID": "authorized",
+    "QUIT_PAYMENT": "cancelled",
+    "FAIL_PAYMENT": "failed",
+    "FAIL_AUTH_PASSWORD": "failed",
+}  # anything else (READY, SEND_TMS, OPEN_PAYMENT, SELECT_METHOD, ARS_WAITING) is still pending
+MESSAGES = {
+    -701: "아직 사용자가 결제를 마치지 않았습니다.",
+    -702: "이미 결제가 완료된 주문입니다.",
+    -708: "결제 인증 정보(pg_token)가 올바르지 않습니다.",
+    -710: "취소 가능 금액을 넘었습니다.",
+    -721: "카카오페이에 없는 거래입니다.",
+    -723: "결제 유효 시간이 지났습니다.",
+    -780: "카카오페이가 결제 승인을 거절했습니다.",
+    -781: "카카오페이가 결제 취소를 거절했습니다.",
+    -783: "지금은 승인할 수 없는 결제 상태입니다.",
+    -784: "지금은 취소할 수 없는 결제 상태입니다.",
+    -401: "카카오페이 Secret key가 올바르지 않습니다.",
+}
+MASKED = {"pg_token", "secret_key"}
+
+
+def uses_sandbox_in_process(settings: Mapping) -> bool:
+    return not settings.get("KAKAOPAY_SECRET_KEY") and not settings.get("KAKAOPAY_API_BASE")
+
+
+def masked(body: dict) -> str:
+    shown = {key: (f"{value[:4]}…(masked)" if key in MASKED and value else value) for key, value in body.items()}
+    return json.dumps(shown, ensure_ascii=False, indent=2)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class KakaoPay:
+    name = "kakaopay"
+    label = "카카오페이"
+
+    def __init__(self, api_base: str, secret_key: str, cid: str, timeout: float, session: requests.Session):
+        self.api_base, self.secret_key, self.cid = api_base.rstrip("/"), secret_key, cid
+        self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
+
+    @classmethod
+    def from_settings(cls, settings: Mapping, public_base: str, session: requests.Session) -> "KakaoPay":
+        """The real test API with a Secret key(dev); otherwise the sandbox (KAKAOPAY_API_BASE or in process)."""
+        if settings.get("KAKAOPAY_SECRET_KEY"):
+            api_base, key = settings.get("KAKAOPAY_API_BASE") or LIVE_API, settings["KAKAOPAY_SECRET_KEY"]
+        else:
+            api_base = settings.get("KAKAOPAY_API_BASE") or public_base.rstrip("/") + "/sandbox/kakaopay"
+            key = settings["SANDBOX_SECRET_KEY"]
+        return cls(api_base, key, settings["KAKAOPAY_CID"], settings["KAKAOPAY_TIMEOUT"], session)
+
+    def call(self, endpoint: str, body: dict) -> tuple[dict, Exchange]:
+        body = {"cid": self.cid, **body}
+        url = f"{self.api_base}/online/v1/payment/{endpoint}"
+        exchange = Exchange(endpoint=endpoint, url=url, request_body=masked(body))
+        started = perf_counter()
+        try:
+            response = self.session.post(
+                url, json=body, timeout=self.timeout, headers={"Authorization": f"SECRET_KEY {self.secret_key}"}
+            )
+        except requests.RequestException as error:
+            timed_out = isinstance(error, requests.Timeout)
+            exchange.error = "timeout" if timed_out else f"connection error: {type(error).__name__}"
+            message = "카카오페이 응답이 늦어지고 있습니다." if timed_out else "카카오페이에 연결할 수 없습니다."
+            raise PaymentError(
+                "timeout" if timed_out else "connection", message, retryable=True, exchange=exchange
+            ) from error
+        finally:
+            exchange.duration_ms = round((perf_counter() - started) * 1000)
+        exchange.http_status, exchange.response_body = response.status_code, response.text[:50_000]
+        log.info("kakaopay %s -> %s in %d ms", endpoint, response.status_code, exchange.duration_ms)
+        return self.decode(response, exchange), exchange
+
+    @staticmethod
+    def decode(response: requests.Response, exchange: Exchange) -> dict:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200 and isinstance(data, dict):
+            return data
+        retryable = response.status_code >= 500
+        if not isinstance(data, dict) or "error_code" not in data:
+            exchange.error = "malformed response"
+            raise PaymentError(
+                response.status_code, "카카오페이 응답을 해석할 수 없습니다.", retryable=retryable, exchange=exchange
+            )
+        code = data["error_code"]
+        exchange.error = f"error {code}"
+        message = MESSAGES.get(code, "카카오페이 요청이 실패했습니다.")
+        raise PaymentError(code, message, data.get("error_message"), retryable=retryable, exchange=exchange)
+
+    def ready(self, order: Order) -> Ready:
+        data, exchange = self.call(
+            "ready",
+            {
+                "partner_order_id": order.order_id,
+                "partner_user_id": order.user_id,
+                "item_name": order.item_name,
+                "item_code": order.item_code,
+                "quantity": order.quantity,
+                "total_amount": order.total_amount,
+                "tax_free_amount": order.tax_free_amount,
+                "vat_amount": order.vat_amount,
+                "approval_url": order.approval_url,
+                "cancel_url": order.cancel_url,
+                "fail_url": order.fail_url,
+            },
+        )
+        urls = {
+            "pc": data["next_redirect_pc_url"],
+            "mobile": data["next_redirect_mobile_url"],
+            "app": data["next_redirect_app_url"],
+            "android_app_scheme": data.get("android_app_scheme"),
+            "ios_app_scheme": data.get("ios_app_scheme"),
+        }
+        return Ready(raw=data, exchange=exchange, tid=data["tid"], redirect_urls=urls)
+
+    def approve(self, tid: str, order_id: str, user_id: str, pg_token: str, total_amount: int) -> Approval:
+        data, exchange = self.call(
+            "approve",
+            {
+                "tid": tid,
+                "partner_order_id": order_id,
+                "partner_user_id": user_id,
+                "pg_token": pg_token,
+                "total_amount": total_amount,
+            },
+        )
+        return self.approval(data, exchange, data["aid"], data.get("card_info"))
+
+    @staticmethod
+    def approval(data: dict, exchange: Exchange, aid: str, card_info: dict | None) -> Approval:
+        return Approval(
+            raw=data,
+            exchange=exchange,
+            aid=aid,
+            method=data.get("payment_method_type"),
+            amounts=data["amount"],
+            card_info=card_info,
+            approved_at=parse_time(data.get("approved_at")),
+        )
+
+    def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund:
+        body = {"tid": tid, "cancel_amount": amount, "cancel_tax_free_amount": tax_free_amount}
+        if vat_amount is not None:
+            body["cancel_vat_amount"] = vat_amount
+        data, exchange = self.call("cancel", body)
+        return Refund(
+            raw=data,
+            exchange=exchange,
+            status=data["status"],
+            refunded=data["approved_cancel_amount"]["total"],
+            canceled_total=data["canceled_amount"]["total"],
+            cancel_available=data["cancel_available_amount"]["total"],
+        )
+
+    def lookup(self, tid: str) -> Lookup:
+        data, exchange = self.call("order", {"tid": tid})
+        status = data["status"]
+        paid = [a for a in data.get("payment_action_details") or [] if a["payment_action_type"] == "PAYMENT"]
+        approval = self.approval(data, exchange, paid[0]["aid"], data.get("selected_card_info")) if paid else None
+        return Lookup(
+            raw=data,
+            exchange=exchange,
+            state=STATES.get(status, "pending"),
+            provider_status=status,
+            canceled_total=(data.get("canceled_amount") or {}).get("total", 0),
+            approval=approval,
+        )

@@ -1,0 +1,55 @@
+"""A requests transport that hands requests to a WSGI app in process, through werkzeug's test client.
+
+The demo's sandbox lives in the same app as the merchant. Calling it over a socket would block a single-worker
+server on itself; this adapter runs the nested request directly instead (in a thread, so the read timeout still
+applies and a slow sandbox looks exactly like a slow KakaoPay).
+"""
+
+import threading
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from werkzeug.test import Client
+
+
+class WSGIAdapter(BaseAdapter):
+    def __init__(self, wsgi_app):
+        super().__init__()
+        self.wsgi_app = wsgi_app
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
+        outcome: dict = {}
+
+        def call() -> None:
+            try:
+                outcome["response"] = Client(self.wsgi_app).open(
+                    request.url, method=request.method, headers=dict(request.headers), data=request.body
+                )
+            except Exception as error:  # the nested app crashed: to the client it is a broken connection
+                outcome["error"] = error
+
+        worker = threading.Thread(target=call, daemon=True)
+        worker.start()
+        worker.join(read_timeout)
+        if worker.is_alive():
+            raise requests.exceptions.ReadTimeout(f"in-process call to {request.url} timed out", request=request)
+        if "error" in outcome:
+            raise requests.exceptions.ConnectionError(str(outcome["error"]), request=request)
+        return self.build_response(request, outcome["response"])
+
+    @staticmethod
+    def build_response(request, wsgi_response) -> requests.Response:
+        response = requests.Response()
+        response.status_code = wsgi_response.status_code
+        response.headers = CaseInsensitiveDict(wsgi_response.headers.items())
+        response._content = wsgi_response.get_data()
+        response.encoding = wsgi_response.mimetype_params.get("charset", "utf-8")
+        response.url = request.url
+        response.request = request
+        response.reason = wsgi_response.status.partition(" ")[2]
+        return response
+
+    def close(self) -> None:
+        pass
