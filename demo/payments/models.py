@@ -91,7 +91,7 @@ class PaymentEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=now)
+    at: Mapped[datetime] = mapped_column(default=datetime.now)  # microseconds keep the timeline in order
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     cause: Mapped[str] = mapped_column(String(300))
@@ -106,7 +106,7 @@ class ApiExchange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=now)
+    at: Mapped[datetime] = mapped_column(default=datetime.now)
     endpoint: Mapped[str] = mapped_column(String(20))  # ready | approve | cancel | order
     url: Mapped[str] = mapped_column(String(300))
     http_status: Mapped[int | None]  # None: no response (timeout, connection error)
