@@ -61,7 +61,7 @@ class Payment(db.Model):
     canceled_amount: Mapped[int] = mapped_column(default=0)
     canceled_tax_free_amount: Mapped[int] = mapped_column(default=0)
     canceled_vat_amount: Mapped[int] = mapped_column(default=0)
-    failure_code: Mapped[int | None]
+    failure_code: Mapped[str | None] = mapped_column(String(20))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

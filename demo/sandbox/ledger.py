@@ -138,8 +138,10 @@ def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None)
     remaining = payment.total_amount - payment.canceled_amount
     remaining_tax_free = payment.tax_free_amount - payment.canceled_tax_free_amount
     remaining_vat = payment.vat_amount - payment.canceled_vat_amount
-    if amount > remaining or tax_free > remaining_tax_free or tax_free > amount:
+    if amount > remaining or tax_free > min(remaining_tax_free, amount):
         raise SandboxError(-710, f"취소 가능 금액({remaining:,}원)보다 큰 금액은 취소할 수 없습니다.")
+    if amount - tax_free > remaining - remaining_tax_free:
+        raise SandboxError(-710, "과세 취소 금액이 취소 가능한 과세 금액보다 큽니다. 비과세 취소 금액을 확인하세요.")
     if vat is None:
         vat = remaining_vat if amount == remaining else (2 * (amount - tax_free) + 11) // 22
     if vat > min(remaining_vat, amount - tax_free):

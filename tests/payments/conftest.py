@@ -1,0 +1,52 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from demo.extensions import db
+from demo.payments.models import Payment
+
+
+class Shop:
+    """A visitor's browser (the test client) going through checkout and the sandbox's pages."""
+
+    def __init__(self, app):
+        self.app, self.client = app, app.test_client()
+
+    def checkout(self, product="choco-pie", quantity=2, flow="mobile", **headers):
+        return self.client.post(
+            "/checkout", data={"product": product, "quantity": quantity, "flow": flow}, headers=headers
+        )
+
+    def start(self, **kwargs) -> str:
+        """Checkout; returns the order id."""
+        response = self.checkout(**kwargs)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        with self.app.app_context():
+            return db.session.scalars(select(Payment.order_id).order_by(Payment.id.desc())).first()
+
+    def sheet_url(self, order_id: str) -> str:
+        return self.payment(order_id).redirect_urls["mobile"]
+
+    def on_sheet(self, order_id: str, action: str, **form):
+        """Act on the sandbox sheet; returns the URL the sandbox sends the browser to."""
+        token = self.sheet_url(order_id).split("/")[-2]
+        data = {"action": action, "method": "MONEY", "via": "mobile", **form}
+        return self.client.post(f"/sandbox/kakaopay/mockup/v1/{token}/sheet", data=data).location
+
+    def pay(self, order_id: str, **form) -> str:
+        return self.on_sheet(order_id, "pay", **form)
+
+    def payment(self, order_id: str) -> Payment:
+        with self.app.app_context():
+            payment = db.session.scalar(select(Payment).filter_by(order_id=order_id))
+            db.session.expunge(payment)
+            return payment
+
+    def path(self, url: str) -> str:
+        return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def shop(app):
+    return Shop(app)
