@@ -1,0 +1,42 @@
+"""Ten approval callbacks at once, over real HTTP: one approve call, one receipt."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from sqlalchemy import func, select
+
+from demo.extensions import db
+from demo.payments.models import ApiExchange, PaymentEvent
+
+from ..browser.conftest import LiveServer
+from .conftest import Shop
+
+
+def test_parallel_callbacks_approve_exactly_once(make_test_app):
+    app = make_test_app()
+    with LiveServer(app) as server:
+        shop = Shop(app)
+        order_id = shop.start()
+        approval_url = shop.pay(order_id)
+        assert approval_url.startswith(server.url)
+
+        def callback(_):
+            response = requests.get(approval_url, timeout=30)
+            return response.status_code, response.url
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            results = list(pool.map(callback, range(10)))
+    assert {status for status, _ in results} == {200}
+    assert {url for _, url in results} == {f"{server.url}/payments/{order_id}"}
+    payment = shop.payment(order_id)
+    assert payment.status == "approved"
+    with app.app_context():
+        approves = db.session.scalar(select(func.count()).select_from(ApiExchange).filter_by(endpoint="approve"))
+        claims = db.session.scalar(select(func.count()).select_from(PaymentEvent).filter_by(to_status="approving"))
+    assert approves == 1 and claims == 1
+    order = shop.client.post(
+        "/sandbox/kakaopay/online/v1/payment/order",
+        json={"cid": "TC0ONETIME", "tid": payment.tid},
+        headers={"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"},
+    ).json
+    assert [a["payment_action_type"] for a in order["payment_action_details"]] == ["PAYMENT"]
