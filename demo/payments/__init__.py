@@ -4,9 +4,9 @@ from flask import Blueprint, Flask
 
 from . import providers
 
-bp = Blueprint("payments", __name__)
+bp = Blueprint("payments", __name__, cli_group="payments")
 
-from . import views  # noqa: E402,F401
+from . import cli, history, refunds, views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,79 @@
+"""GET /payments (결제 내역): filter, search and paging in SQL, totals for the filter, and the reconcile button."""
+
+from dataclasses import dataclass
+
+from flask import current_app, flash, redirect, request, url_for
+from sqlalchemy import Select, case, func, or_, select
+
+from ..extensions import db
+from . import bp
+from .models import Payment, Status
+from .reconcile import reconcile
+from .views import page_or_partial
+
+PAGE_SIZE = 20
+FILTERS = {"paid": Status.PAID, "in_flight": Status.IN_FLIGHT, **{s: (s,) for s in Status.LABELS}}
+
+
+@dataclass
+class Totals:
+    count: int
+    approved: int
+    refunded: int
+
+    @property
+    def net(self) -> int:
+        return self.approved - self.refunded
+
+
+def filtered(query: Select, status: str, q: str) -> Select:
+    if status in FILTERS:
+        query = query.where(Payment.status.in_(FILTERS[status]))
+    if q:
+        query = query.where(or_(Payment.order_id == q, Payment.tid == q.upper()))
+    return query
+
+
+def totals(status: str, q: str) -> Totals:
+    paid = Payment.status.in_(Status.PAID)
+    row = db.session.execute(
+        filtered(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((paid, Payment.total_amount), else_=0)), 0),
+                func.coalesce(func.sum(case((paid, Payment.canceled_amount), else_=0)), 0),
+            ).select_from(Payment),
+            status,
+            q,
+        )
+    ).one()
+    return Totals(*row)
+
+
+@bp.get("/payments")
+def history():
+    status, q = request.args.get("status", ""), request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = filtered(select(Payment), status, q).order_by(Payment.created_at.desc(), Payment.id.desc())
+    payments = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    summary = totals(status, q)
+    pages = max((summary.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return page_or_partial(
+        "payments/history.html",
+        payments=payments,
+        summary=summary,
+        status=status,
+        q=q,
+        page=page,
+        pages=pages,
+        filters=FILTERS,
+        labels=Status.LABELS,
+        live=any(p.status in Status.IN_FLIGHT for p in payments),
+    )
+
+
+@bp.post("/payments/reconcile")
+def run_reconcile():
+    changes = reconcile(current_app.config["RECONCILE_AFTER"])
+    flash(f"대사 완료: {len(changes)}건 변경" + "".join(f" · {c}" for c in changes), "reconcile")
+    return redirect(url_for(".history", **request.args), 303)
