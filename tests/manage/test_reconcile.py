@@ -1,0 +1,99 @@
+"""Reconciliation rules, the history button and the CLI."""
+
+import time
+
+from .conftest import order_api
+
+
+def test_timed_out_approve_ends_approved_without_a_second_charge(make_test_app):
+    from ..payments.conftest import Shop
+
+    app = make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=0.5, KAKAOPAY_TIMEOUT=0.1, RECONCILE_AFTER=0)
+    shop = Shop(app)
+    order_id = shop.start()
+    shop.client.get(shop.path(shop.pay(order_id)))
+    assert shop.payment(order_id).status == "approving"
+    time.sleep(0.8)  # the provider finishes the slow approve on its side
+    result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert f"{order_id}: approving → approved" in result.output and "1 payment(s) changed" in result.output
+    payment = shop.payment(order_id)
+    assert payment.status == "approved" and payment.aid
+    actions = order_api(app, payment.tid)["payment_action_details"]
+    assert [a["payment_action_type"] for a in actions] == ["PAYMENT"]
+
+
+def test_approving_with_the_provider_still_waiting_retries_approve_once(make_test_app):
+    from ..payments.conftest import Shop
+
+    app = make_test_app(SANDBOX_FAULT="server_error", RECONCILE_AFTER=0)
+    shop = Shop(app)
+    order_id = shop.start()
+    shop.client.get(shop.path(shop.pay(order_id)))
+    assert shop.payment(order_id).status == "approving"
+    app.config["SANDBOX_FAULT"] = None  # KakaoPay recovered
+    page = shop.client.post("/payments/reconcile", follow_redirects=True).get_data(as_text=True)
+    assert "대사 완료: 1건 변경" in page
+    assert shop.payment(order_id).status == "approved"
+    assert [a["payment_action_type"] for a in order_api(app, shop.payment(order_id).tid)["payment_action_details"]] == [
+        "PAYMENT"
+    ]
+
+
+def test_abandoned_payments_end_failed_or_cancelled(make_test_app):
+    from ..payments.conftest import Shop
+
+    app = make_test_app(SANDBOX_PAYMENT_TTL=0, RECONCILE_AFTER=0, STALE_AFTER=3600)
+    shop = Shop(app)
+    abandoned = shop.start()
+    result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert f"{abandoned}: ready → failed" in result.output
+    app.config["SANDBOX_PAYMENT_TTL"] = 900
+    quit_ = shop.start()
+    shop.on_sheet(quit_, "quit")  # the browser never came back to cancel_url
+    app.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert shop.payment(quit_).status == "cancelled"
+
+
+def test_paid_but_never_called_back_is_found(make_test_app):
+    """The merchant lost its approve answer entirely (crash after KakaoPay approved): the order API has it."""
+    from ..payments.conftest import Shop
+
+    app = make_test_app(RECONCILE_AFTER=0)
+    shop = Shop(app)
+    order_id = shop.start()
+    pg_token = shop.pay(order_id).split("pg_token=")[1]
+    payment = shop.payment(order_id)
+    headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
+    shop.client.post(
+        "/sandbox/kakaopay/online/v1/payment/approve",
+        headers=headers,
+        json={
+            "cid": "TC0ONETIME",
+            "tid": payment.tid,
+            "partner_order_id": order_id,
+            "partner_user_id": payment.user_id,
+            "pg_token": pg_token,
+        },
+    )
+    app.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert shop.payment(order_id).status == "approved"
+
+
+def test_young_payments_are_left_alone(make_test_app):
+    from ..payments.conftest import Shop
+
+    app = make_test_app(RECONCILE_AFTER=3600)
+    shop = Shop(app)
+    order_id = shop.start()
+    result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
+    assert "0 payment(s) changed" in result.output and shop.payment(order_id).status == "ready"
+
+
+def test_list_and_show(app, paid, runner):
+    order_id = paid()
+    listing = runner.invoke(args=["payments", "list"]).output
+    assert order_id in listing and "approved" in listing and "4,400원" in listing
+    shown = runner.invoke(args=["payments", "show", order_id]).output
+    assert "aid" in shown and "approving → approved" in shown
+    assert "POST approve" in shown
+    assert runner.invoke(args=["payments", "show", "nope"]).exit_code != 0

@@ -1,0 +1,85 @@
+"""POST /payments/<order_id>/refund: every branch."""
+
+from sqlalchemy import func, select
+
+from demo.extensions import db
+from demo.payments.models import ApiExchange
+
+from .conftest import order_api
+
+
+def refund(shop, order_id, htmx=True, **form):
+    data = {"seen_canceled": shop.payment(order_id).canceled_amount, **form}
+    headers = {"HX-Request": "true"} if htmx else {}
+    return shop.client.post(f"/payments/{order_id}/refund", data=data, headers=headers)
+
+
+def test_two_partial_refunds_then_no_more(shop, paid):
+    order_id = paid()
+    first = refund(shop, order_id, kind="partial", amount="1,000").get_data(as_text=True)
+    assert "1,000원을 취소했습니다" in first and "부분 취소" in first and "<html" not in first
+    payment = shop.payment(order_id)
+    assert (payment.status, payment.canceled_amount, payment.cancel_available_amount) == (
+        "partially_refunded",
+        1000,
+        3400,
+    )
+    assert (payment.canceled_vat_amount, payment.canceled_tax_free_amount) == (91, 0)
+    second = refund(shop, order_id, kind="full").get_data(as_text=True)
+    assert "3,400원을 취소했습니다" in second and "더 취소할 금액이 없습니다" in second
+    payment = shop.payment(order_id)
+    assert (payment.status, payment.canceled_amount, payment.canceled_vat_amount) == ("refunded", 4400, 400)
+    assert "승인된 결제만" in refund(shop, order_id, kind="partial", amount="1").get_data(as_text=True)
+    order = order_api(shop.app, payment.tid)
+    assert order["status"] == "CANCEL_PAYMENT" and order["canceled_amount"]["total"] == 4400
+    assert order["canceled_amount"]["vat"] == 400
+
+
+def test_tax_free_refund_sends_the_tax_free_split(shop, paid):
+    order_id = paid(product="jeju-tangerine", quantity=1)
+    refund(shop, order_id, kind="partial", amount="5000")
+    payment = shop.payment(order_id)
+    assert (payment.canceled_tax_free_amount, payment.canceled_vat_amount) == (5000, 0)
+    assert order_api(shop.app, payment.tid)["canceled_amount"]["tax_free"] == 5000
+
+
+def test_bad_amounts_change_nothing(shop, paid):
+    order_id = paid()
+    for amount, message in (
+        ("0", "1원부터"),
+        ("-5", "1원부터"),
+        ("4401", "취소 가능 금액(4,400원)"),
+        ("many", "숫자로"),
+    ):
+        page = refund(shop, order_id, kind="partial", amount=amount).get_data(as_text=True)
+        assert message in page
+    assert shop.payment(order_id).canceled_amount == 0
+    with shop.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiExchange).filter_by(endpoint="cancel")) == 0
+
+
+def test_refund_of_an_unapproved_payment_is_refused(shop):
+    order_id = shop.start()
+    assert "승인된 결제만" in refund(shop, order_id, kind="full").get_data(as_text=True)
+    assert shop.payment(order_id).status == "ready"
+
+
+def test_a_double_submitted_refund_refunds_once(shop, paid):
+    order_id = paid()
+    form = {"kind": "partial", "amount": "1000", "seen_canceled": 0}
+    shop.client.post(f"/payments/{order_id}/refund", data=form, headers={"HX-Request": "true"})
+    again = shop.client.post(f"/payments/{order_id}/refund", data=form, headers={"HX-Request": "true"})
+    assert "이미 처리된 취소 요청" in again.get_data(as_text=True)
+    assert shop.payment(order_id).canceled_amount == 1000
+    assert order_api(shop.app, shop.payment(order_id).tid)["canceled_amount"]["total"] == 1000
+
+
+def test_refund_without_javascript_redirects_to_the_receipt(shop, paid):
+    order_id = paid()
+    response = refund(shop, order_id, htmx=False, kind="full")
+    assert response.status_code == 303 and response.location == f"/payments/{order_id}"
+    assert "4,400원을 취소했습니다" in shop.client.get(response.location).get_data(as_text=True)
+
+
+def test_unknown_order_is_404(shop):
+    assert shop.client.post("/payments/nope/refund", data={"kind": "full", "seen_canceled": 0}).status_code == 404
