@@ -33,13 +33,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import catalog, errors, filters, payments, sandbox
+    from . import catalog, errors, filters, payments, presenter, sandbox
 
     filters.init_app(app)
     errors.init_app(app)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(sandbox.bp)
+    app.register_blueprint(presenter.bp)
     payments.init_app(app)
 
     with app.app_context():

@@ -1,0 +1,74 @@
+"""Refund swap, history filtering and the presenter view, in Chromium."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import IPHONE_SAFARI
+from .test_flow import buy
+
+
+def pay_on_phone(page, base_url, slug="choco-pie", quantity=2):
+    buy(page, base_url, slug, quantity)
+    page.get_by_role("button", name=re.compile("결제하기$")).click()
+    expect(page.get_by_test_id("status")).to_have_text("결제 완료")
+
+
+def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
+    page = phone(IPHONE_SAFARI)
+    pay_on_phone(page, live_server.url)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("부분 취소 금액").fill("1,000")
+    page.get_by_role("button", name="부분 취소").click()
+    expect(page.get_by_test_id("refund-message")).to_have_text("1,000원을 취소했습니다.")
+    expect(page.get_by_test_id("status")).to_have_text("부분 취소")
+    expect(page.get_by_test_id("refund-available")).to_have_text("3,400원")
+    shot(page, "partial")
+    page.get_by_role("button", name="전액 취소 3,400원").click()
+    expect(page.get_by_test_id("status")).to_have_text("전액 취소")
+    expect(page.get_by_text("더 취소할 금액이 없습니다")).to_be_visible()
+    expect(page.get_by_test_id("canceled")).to_have_text("4,400원")
+    shot(page, "refunded")
+
+
+def test_history_filters_with_htmx(live_server, desktop, phone, shot):
+    page = phone(IPHONE_SAFARI)
+    pay_on_phone(page, live_server.url)
+    buy(page, live_server.url, "americano", 1)
+    page.get_by_role("button", name="결제 취소").click()
+    desktop.goto(f"{live_server.url}/payments")
+    expect(desktop.get_by_test_id("count")).to_have_text("2건")
+    expect(desktop.get_by_test_id("net-total")).to_have_text("4,400원")
+    shot(desktop, "all")
+    desktop.get_by_label("상태").select_option("cancelled")
+    expect(desktop.get_by_test_id("count")).to_have_text("1건")
+    expect(desktop).to_have_url(re.compile(r"status=cancelled"))
+    expect(desktop.locator("tbody")).to_contain_text("아메리카노")
+    desktop.reload()  # the filter lives in the URL
+    expect(desktop.get_by_test_id("count")).to_have_text("1건")
+    page.goto(f"{live_server.url}/payments")
+    shot(page, "phone")
+
+
+def test_presenter_follows_a_live_payment(live_server, new_context, shot):
+    context = new_context(viewport={"width": 1920, "height": 1080})
+    presenter = context.new_page()
+    presenter.goto(f"{live_server.url}/presenter/")
+    shot(presenter, "start")
+    presenter.get_by_label("모바일 웹").check()
+    presenter.get_by_role("button", name="새 데모 결제").click()
+    expect(presenter).to_have_url(re.compile(r"/presenter/[\w-]+$"))
+    steps = presenter.get_by_test_id("step")
+    expect(steps.nth(4)).to_have_attribute("data-state", "active")  # waiting for the user on the sheet
+    expect(presenter.locator(".pr-exchange").first).to_contain_text("POST ready")
+    shot(presenter, "waiting")
+    with context.expect_page() as opened:
+        presenter.get_by_test_id("open-sheet").click()
+    sheet = opened.value
+    sheet.get_by_role("button", name=re.compile("결제하기$")).click()
+    expect(sheet.get_by_test_id("status")).to_have_text("결제 완료")
+    expect(presenter.locator("#diagram")).to_have_attribute("data-status", "approved")
+    expect(steps.nth(9)).to_have_attribute("data-state", "done")
+    expect(presenter.locator(".pr-exchange").first).to_contain_text("POST approve")
+    expect(presenter.locator(".pr-exchange").first).to_contain_text("(masked)")
+    shot(presenter, "approved")
