@@ -33,8 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import catalog, errors, filters, payments, presenter, sandbox
+    from . import assets, catalog, errors, filters, payments, presenter, sandbox
 
+    assets.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     app.register_blueprint(catalog.bp)

@@ -49,7 +49,6 @@ class Config:
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
-    SEND_FILE_MAX_AGE_DEFAULT = 0
 
 
 def load_environment(config: dict) -> None:

@@ -1,5 +1,8 @@
 """Config layering, schema and seed, catalog routes and error pages."""
 
+import gzip
+import re
+
 from sqlalchemy import func, select
 
 from demo import config as config_module
@@ -103,3 +106,14 @@ def test_server_error_page_rolls_back(app):
     assert "일시적인 오류" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Product).filter_by(slug="half-done")) is None
+
+
+def test_static_files_are_versioned_cached_and_compressed(client):
+    page = client.get("/products/choco-pie", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    html = client.get("/products/choco-pie").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/site\.css\?v=\w+)"', html).group(1)
+    response = client.get(css, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip" and "max-age=31536000" in response.headers["Cache-Control"]
+    assert gzip.decompress(response.data).startswith(b"/* Strada Pay demo")
+    response.close()
