@@ -5,12 +5,15 @@ server on itself; this adapter runs the nested request directly instead (in a th
 applies and a slow sandbox looks exactly like a slow KakaoPay).
 """
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import Client
+
+calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="in-process-http")
 
 
 class WSGIAdapter(BaseAdapter):
@@ -20,26 +23,19 @@ class WSGIAdapter(BaseAdapter):
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
-        outcome: dict = {}
         # Nothing crosses a wire here: ask for an uncompressed body, as the raw bytes become the response content.
         headers = {name: value for name, value in request.headers.items() if name.lower() != "accept-encoding"}
-
-        def call() -> None:
-            try:
-                outcome["response"] = Client(self.wsgi_app).open(
-                    request.url, method=request.method, headers=headers, data=request.body
-                )
-            except Exception as error:  # the nested app crashed: to the client it is a broken connection
-                outcome["error"] = error
-
-        worker = threading.Thread(target=call, daemon=True)
-        worker.start()
-        worker.join(read_timeout)
-        if worker.is_alive():
-            raise requests.exceptions.ReadTimeout(f"in-process call to {request.url} timed out", request=request)
-        if "error" in outcome:
-            raise requests.exceptions.ConnectionError(str(outcome["error"]), request=request)
-        return self.build_response(request, outcome["response"])
+        client = Client(self.wsgi_app)
+        call = calls.submit(client.open, request.url, method=request.method, headers=headers, data=request.body)
+        try:
+            wsgi_response = call.result(timeout=read_timeout)
+        except FutureTimeout as error:
+            raise requests.exceptions.ReadTimeout(
+                f"in-process call to {request.url} timed out", request=request
+            ) from error
+        except Exception as error:  # the nested app crashed: to the client it is a broken connection
+            raise requests.exceptions.ConnectionError(str(error), request=request) from error
+        return self.build_response(request, wsgi_response)
 
     @staticmethod
     def build_response(request, wsgi_response) -> requests.Response:
