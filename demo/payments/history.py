@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, request, url_for
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from ..extensions import db
 from . import bp
@@ -35,19 +35,15 @@ def filtered(query: Select, status: str, q: str) -> Select:
 
 
 def totals(status: str, q: str) -> Totals:
-    paid = Payment.status.in_(Status.PAID)
-    row = db.session.execute(
-        filtered(
-            select(
-                func.count(),
-                func.coalesce(func.sum(case((paid, Payment.total_amount), else_=0)), 0),
-                func.coalesce(func.sum(case((paid, Payment.canceled_amount), else_=0)), 0),
-            ).select_from(Payment),
-            status,
-            q,
-        )
-    ).one()
-    return Totals(*row)
+    """Count and sums per status (a covering index makes this a short index scan), folded here."""
+    query = select(Payment.status, func.count(), func.sum(Payment.total_amount), func.sum(Payment.canceled_amount))
+    result = Totals(0, 0, 0)
+    for row_status, count, total, canceled in db.session.execute(filtered(query.group_by(Payment.status), status, q)):
+        result.count += count
+        if row_status in Status.PAID:
+            result.approved += total
+            result.refunded += canceled
+    return result
 
 
 @bp.get("/payments")

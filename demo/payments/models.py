@@ -37,7 +37,10 @@ class Status:
 
 class Payment(db.Model):
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_payments_status_created", "status", "created_at"),
+        Index("ix_payments_totals", "status", "total_amount", "canceled_amount"),  # covers the history totals
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[str] = mapped_column(String(64), unique=True)  # partner_order_id, unguessable
