@@ -35,6 +35,9 @@ class Status:
     }
 
 
+FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카카오톡 앱"}
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
     __table_args__ = (
@@ -77,6 +80,10 @@ class Payment(db.Model):
     exchanges: Mapped[list["ApiExchange"]] = relationship(
         back_populates="payment", order_by="ApiExchange.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def flow_label(self) -> str:
+        return FLOW_LABELS[self.flow]
 
     @property
     def status_label(self) -> str:

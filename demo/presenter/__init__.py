@@ -8,7 +8,7 @@ from ..catalog.views import MAX_QUANTITY
 from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
-from ..payments.models import Payment
+from ..payments.models import FLOW_LABELS, Payment
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id
 from .story import LANES, story
@@ -23,7 +23,7 @@ def recent_payments() -> list[Payment]:
 @bp.get("/")
 def index():
     products = db.session.scalars(select(Product).order_by(Product.position)).all()
-    return render_template("presenter/index.html", products=products, recent=recent_payments(), flows=FLOWS)
+    return render_template("presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS)
 
 
 @bp.post("/")
