@@ -31,6 +31,14 @@ def record(payment: Payment, exchange: Exchange | None) -> None:
         db.session.commit()
 
 
+def note(payment: Payment, cause: str) -> None:
+    """An event that changes no status: something worth seeing on the timeline."""
+    db.session.add(
+        PaymentEvent(payment_id=payment.id, from_status=payment.status, to_status=payment.status, cause=cause)
+    )
+    db.session.commit()
+
+
 def transition(payment: Payment, allowed: tuple[str, ...], to: str, cause: str, **values) -> bool:
     """Move ``payment`` to ``to`` if it is still in ``allowed``; True when this call made the change."""
     old = payment.status
@@ -103,15 +111,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str) -> Payment:
         raise
     record(payment, ready.exchange)
     payment.tid, payment.redirect_urls = ready.tid, ready.redirect_urls
-    db.session.add(
-        PaymentEvent(
-            payment_id=payment.id,
-            from_status=Status.READY,
-            to_status=Status.READY,
-            cause=f"결제 준비 완료 (tid {ready.tid})",
-        )
-    )
-    db.session.commit()
+    note(payment, f"결제 준비 완료 (tid {ready.tid})")
     return payment
 
 
@@ -134,15 +134,7 @@ def finish_approval(payment: Payment) -> PaymentError | None:
     except PaymentError as error:
         record(payment, error.exchange)
         if error.retryable:  # outcome unknown: keep `approving` and the pg_token; reconcile finishes it
-            db.session.add(
-                PaymentEvent(
-                    payment_id=payment.id,
-                    from_status=Status.APPROVING,
-                    to_status=Status.APPROVING,
-                    cause=f"승인 결과 확인 필요: {error}",
-                )
-            )
-            db.session.commit()
+            note(payment, f"승인 결과 확인 필요: {error}")
         elif error.code in NOT_TERMINAL:
             transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None)
         else:
@@ -226,15 +218,7 @@ def sync(payment: Payment) -> str | None:
         to = Status.CANCELLED if lookup.state == "cancelled" else Status.FAILED
         transition(payment, Status.IN_FLIGHT, to, f"대사: 카카오페이 상태 {lookup.provider_status}")
     elif payment.status == Status.APPROVING and payment.pg_token and lookup.state in ("authorized", "pending"):
-        db.session.add(
-            PaymentEvent(
-                payment_id=payment.id,
-                from_status=Status.APPROVING,
-                to_status=Status.APPROVING,
-                cause=f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})",
-            )
-        )
-        db.session.commit()
+        note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
         finish_approval(payment)
     return None if payment.status == before else f"{before} → {payment.status}"
 

@@ -69,6 +69,23 @@ def amount_json(total: int, tax_free: int, vat: int) -> dict:
     return {"total": total, "tax_free": tax_free, "vat": vat, "point": 0, "discount": 0, "green_deposit": 0}
 
 
+def payment_json(payment: SandboxPayment) -> dict:
+    """The fields approve, cancel and order all answer with."""
+    return {
+        "tid": payment.tid,
+        "cid": payment.cid,
+        "partner_order_id": payment.partner_order_id,
+        "partner_user_id": payment.partner_user_id,
+        "payment_method_type": payment.method,
+        "item_name": payment.item_name,
+        "item_code": payment.item_code,
+        "quantity": payment.quantity,
+        "amount": amount_json(payment.total_amount, payment.tax_free_amount, payment.vat_amount),
+        "created_at": kakao_time(payment.created_at),
+        "approved_at": kakao_time(payment.approved_at),
+    }
+
+
 def refund_amounts(payment: SandboxPayment) -> dict:
     """canceled_amount (cumulative) and cancel_available_amount (what is left), as amount objects."""
     paid = payment.status in PAID
@@ -171,19 +188,9 @@ def approve():
     ledger.approve(payment, field(data, "pg_token", max_length=20))
     return jsonify(
         aid=payment.aid,
-        tid=payment.tid,
-        cid=payment.cid,
-        partner_order_id=payment.partner_order_id,
-        partner_user_id=payment.partner_user_id,
-        payment_method_type=payment.method,
-        item_name=payment.item_name,
-        item_code=payment.item_code,
-        quantity=payment.quantity,
-        amount=amount_json(payment.total_amount, payment.tax_free_amount, payment.vat_amount),
+        **payment_json(payment),
         card_info=card_info(payment),
         sequential_payment_methods=None,
-        created_at=kakao_time(payment.created_at),
-        approved_at=kakao_time(payment.approved_at),
         payload=None,
     )
 
@@ -204,20 +211,10 @@ def cancel():
     action = ledger.cancel(payment, amount, tax_free, vat)
     return jsonify(
         aid=action.aid,
-        tid=payment.tid,
-        cid=payment.cid,
         status=payment.status,
-        partner_order_id=payment.partner_order_id,
-        partner_user_id=payment.partner_user_id,
-        payment_method_type=payment.method,
-        item_name=payment.item_name,
-        item_code=payment.item_code,
-        quantity=payment.quantity,
-        amount=amount_json(payment.total_amount, payment.tax_free_amount, payment.vat_amount),
+        **payment_json(payment),
         approved_cancel_amount=amount_json(action.amount, action.tax_free_amount, action.vat_amount),
         **refund_amounts(payment),
-        created_at=kakao_time(payment.created_at),
-        approved_at=kakao_time(payment.approved_at),
         canceled_at=kakao_time(payment.canceled_at),
         payload=None,
     )
@@ -244,19 +241,9 @@ def order():
     ledger.is_expired(payment)
     card = card_info(payment) if payment.aid else None
     return jsonify(
-        tid=payment.tid,
-        cid=payment.cid,
+        **payment_json(payment),
         status=payment.status,
-        partner_order_id=payment.partner_order_id,
-        partner_user_id=payment.partner_user_id,
-        payment_method_type=payment.method,
-        item_name=payment.item_name,
-        item_code=payment.item_code,
-        quantity=payment.quantity,
-        amount=amount_json(payment.total_amount, payment.tax_free_amount, payment.vat_amount),
         **refund_amounts(payment),
-        created_at=kakao_time(payment.created_at),
-        approved_at=kakao_time(payment.approved_at),
         canceled_at=kakao_time(payment.canceled_at),
         selected_card_info=card,
         payment_action_details=[action_json(action) for action in payment.actions],
