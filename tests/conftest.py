@@ -3,9 +3,14 @@
 import os
 
 import pytest
+from hypothesis import settings
 
 from demo import create_app
 from demo.extensions import db
+
+# Property tests explore the same examples on every run: CI stays reproducible; run with --hypothesis-seed to explore.
+settings.register_profile("strada", derandomize=True)
+settings.load_profile("strada")
 
 
 def database_url(tmp_path) -> str:

@@ -229,7 +229,8 @@ def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
     remaining_tax_free = payment.tax_free_amount - payment.canceled_tax_free_amount
     if amount == remaining:
         return remaining_tax_free, payment.vat_amount - payment.canceled_vat_amount
-    tax_free = (2 * amount * remaining_tax_free + remaining) // (2 * remaining)
+    proportional = (2 * amount * remaining_tax_free + remaining) // (2 * remaining)
+    tax_free = max(proportional, amount - (remaining - remaining_tax_free))  # never more taxable than is left
     return tax_free, min(vat_of(amount - tax_free), payment.vat_amount - payment.canceled_vat_amount)
 
 

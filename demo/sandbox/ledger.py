@@ -142,8 +142,10 @@ def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None)
         raise SandboxError(-710, f"취소 가능 금액({remaining:,}원)보다 큰 금액은 취소할 수 없습니다.")
     if amount - tax_free > remaining - remaining_tax_free:
         raise SandboxError(-710, "과세 취소 금액이 취소 가능한 과세 금액보다 큽니다. 비과세 취소 금액을 확인하세요.")
-    if vat is None:
-        vat = remaining_vat if amount == remaining else (2 * (amount - tax_free) + 11) // 22
+    if vat is None:  # KakaoPay's default, round(taxable / 11), never more than the VAT left; all of it at the end
+        taxable = amount - tax_free
+        last = taxable == remaining - remaining_tax_free
+        vat = remaining_vat if last else min((2 * taxable + 11) // 22, remaining_vat)
     if vat > min(remaining_vat, amount - tax_free):
         raise SandboxError(-710, "취소 부가세가 취소 가능한 부가세보다 큽니다.")
     status = "CANCEL_PAYMENT" if amount == remaining else "PART_CANCEL_PAYMENT"

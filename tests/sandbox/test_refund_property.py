@@ -46,3 +46,11 @@ def test_partial_refunds_add_up(tmp_path_factory, total, tax_free_share, refunds
     if refunded == total:
         assert order["canceled_amount"]["vat"] == order["amount"]["vat"]
         assert order["canceled_amount"]["tax_free"] == tax_free
+
+
+def test_default_vat_never_exceeds_what_is_left(kakao):
+    """Found by the property test: rounding each partial refund's VAT up could ask for more VAT than remains."""
+    tid = kakao.paid(total_amount=34502, tax_free_amount=11500)["tid"]
+    assert kakao.cancel(tid, 1623).json["approved_cancel_amount"]["vat"] == 148
+    second = kakao.cancel(tid, 21379).json
+    assert second["approved_cancel_amount"]["vat"] == 1943 and second["cancel_available_amount"]["vat"] == 0
