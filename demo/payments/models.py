@@ -57,7 +57,7 @@ class Payment(db.Model):
     tax_free_amount: Mapped[int]
     vat_amount: Mapped[int]
     flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app
-    status: Mapped[str] = mapped_column(String(20), default=Status.READY, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.READY)  # indexed by the composites above
     tid: Mapped[str | None] = mapped_column(String(64), index=True)
     redirect_urls: Mapped[dict] = mapped_column(JSON, default=dict)  # every next_redirect_* and app scheme
     pg_token: Mapped[str | None] = mapped_column(String(64))
