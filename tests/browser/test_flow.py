@@ -111,6 +111,16 @@ def test_quitting_on_the_phone_sends_the_pc_to_cancel(live_server, desktop, phon
     expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
 
 
+def test_failing_on_the_phone_sends_the_pc_to_fail(live_server, desktop, phone, tmp_path):
+    buy(desktop, live_server.url)
+    mobile = phone(IPHONE_KAKAOTALK)
+    mobile.goto(scan_qr(desktop, tmp_path))
+    mobile.get_by_role("button", name="실패 시뮬레이션").click()
+    expect(mobile.get_by_test_id("sheet-closed")).to_contain_text("결제에 실패했습니다")
+    expect(desktop).to_have_url(re.compile(r"/fail$"))
+    expect(desktop.get_by_test_id("status")).to_have_text("결제 실패")
+
+
 def test_cancel_button_on_the_pc_page(live_server, desktop):
     buy(desktop, live_server.url)
     desktop.get_by_role("button", name="결제 취소").click()
