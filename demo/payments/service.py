@@ -65,19 +65,22 @@ def start(product: Product, quantity: int, flow: str, user_id: str) -> Payment:
     """Create the order, call ready and keep tid and every redirect URL. Raises PaymentError (payment stored failed)."""
     amounts = product.amounts(quantity)
     provider = get_provider()
-    payment = Payment(
-        order_id=secrets.token_urlsafe(16),
-        user_id=user_id,
-        provider=provider.name,
-        product_id=product.id,
+    item = dict(
         item_name=product.name,
         item_code=product.slug,
         quantity=quantity,
         total_amount=amounts.total,
         tax_free_amount=amounts.tax_free,
         vat_amount=amounts.vat,
+    )
+    payment = Payment(
+        order_id=secrets.token_urlsafe(16),
+        user_id=user_id,
+        provider=provider.name,
+        product_id=product.id,
         flow=flow,
         status=Status.READY,
+        **item,
     )
     db.session.add(payment)
     db.session.flush()
@@ -86,12 +89,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str) -> Payment:
     order = Order(
         order_id=payment.order_id,
         user_id=user_id,
-        item_name=product.name,
-        item_code=product.slug,
-        quantity=quantity,
-        total_amount=amounts.total,
-        tax_free_amount=amounts.tax_free,
-        vat_amount=amounts.vat,
+        **item,
         approval_url=callback_url("payments.approve", payment.order_id),
         cancel_url=callback_url("payments.cancel", payment.order_id),
         fail_url=callback_url("payments.fail", payment.order_id),

@@ -90,7 +90,6 @@ class PaymentError(Exception):
 
 class Provider(Protocol):
     name: str
-    label: str
 
     def ready(self, order: Order) -> Ready: ...
 

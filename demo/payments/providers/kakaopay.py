@@ -55,7 +55,6 @@ def parse_time(value: str | None) -> datetime | None:
 
 class KakaoPay:
     name = "kakaopay"
-    label = "카카오페이"
 
     def __init__(self, api_base: str, secret_key: str, cid: str, timeout: float, session: requests.Session):
         self.api_base, self.secret_key, self.cid = api_base.rstrip("/"), secret_key, cid
