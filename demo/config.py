@@ -66,9 +66,20 @@ def load_environment(config: dict) -> None:
 
 
 def persistent_secret_key(instance_path: str) -> str:
-    """A random key generated once and kept in instance/secret_key."""
+    """A random key generated once and kept in instance/secret_key.
+
+    Several gunicorn workers may start at once: the key is written to a private temporary file and linked into place,
+    which fails for all but the first, so every worker reads the same key.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

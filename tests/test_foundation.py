@@ -117,3 +117,11 @@ def test_static_files_are_versioned_cached_and_compressed(client):
     assert response.headers["Content-Encoding"] == "gzip" and "max-age=31536000" in response.headers["Cache-Control"]
     assert gzip.decompress(response.data).startswith(b"/* Strada Pay demo")
     response.close()
+
+
+def test_workers_starting_together_share_one_secret_key(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        keys = set(pool.map(config_module.persistent_secret_key, [str(tmp_path)] * 8))
+    assert len(keys) == 1 and sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
