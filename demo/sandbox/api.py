@@ -3,13 +3,14 @@
 import hmac
 from urllib.parse import quote
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from ..extensions import csrf, db
 from . import bp, ledger
 from .ledger import SandboxError
 from .models import CARD_COMPANIES, PAID, SandboxAction, SandboxPayment, kakao_time
+from .pages import public_url
 
 
 @bp.errorhandler(SandboxError)
@@ -121,11 +122,6 @@ def card_info(payment: SandboxPayment) -> dict | None:
     }
 
 
-def page_url(payment: SandboxPayment, page: str) -> str:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-    return base + url_for(f"sandbox.{page}", token=payment.token)
-
-
 @bp.post("/online/v1/payment/ready")
 @csrf.exempt
 def ready():
@@ -158,15 +154,15 @@ def ready():
     )
     db.session.add(payment)
     db.session.commit()
-    app_url = page_url(payment, "app_page")
+    app_url = public_url("sandbox.app_page", token=payment.token)
     scheme = "kakaotalk://kakaopay/pg?url=" + quote(app_url, safe="")
     return jsonify(
         tid=payment.tid,
         tms_result=False,
         created_at=kakao_time(payment.created_at),
         next_redirect_app_url=app_url,
-        next_redirect_mobile_url=page_url(payment, "mobile_page"),
-        next_redirect_pc_url=page_url(payment, "pc_page"),
+        next_redirect_mobile_url=public_url("sandbox.mobile_page", token=payment.token),
+        next_redirect_pc_url=public_url("sandbox.pc_page", token=payment.token),
         android_app_scheme=scheme,
         ios_app_scheme=scheme,
     )

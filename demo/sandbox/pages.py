@@ -33,6 +33,7 @@ def merchant_url(payment: SandboxPayment) -> str | None:
 
 
 def public_url(endpoint: str, **values) -> str:
+    """A sandbox URL on PUBLIC_BASE_URL (or this request's host): what a phone or the merchant's browser opens."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
     return base + url_for(endpoint, **values)
 
