@@ -1,6 +1,6 @@
 import pytest
 
-from ..payments.conftest import Shop
+from ..payments.conftest import Shop, order_api  # noqa: F401  (shared with the manage tests)
 
 
 @pytest.fixture
@@ -19,9 +19,3 @@ def paid(shop):
         return order_id
 
     return make
-
-
-def order_api(app, tid: str) -> dict:
-    headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
-    body = {"cid": "TC0ONETIME", "tid": tid}
-    return app.test_client().post("/sandbox/kakaopay/online/v1/payment/order", json=body, headers=headers).json

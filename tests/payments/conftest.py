@@ -50,3 +50,9 @@ class Shop:
 @pytest.fixture
 def shop(app):
     return Shop(app)
+
+
+def order_api(app, tid: str) -> dict:
+    headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
+    body = {"cid": "TC0ONETIME", "tid": tid}
+    return app.test_client().post("/sandbox/kakaopay/online/v1/payment/order", json=body, headers=headers).json

@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from demo.extensions import db
 from demo.payments.models import ApiExchange, Payment
 
+from .conftest import order_api
+from .test_contract import eventually
 from .test_devices import AGENTS
 
 
@@ -129,6 +131,7 @@ def test_approve_timeout_keeps_the_payment_approving(make_test_app):
     payment = shop.payment(order_id)
     assert payment.status == "approving" and payment.pg_token
     assert "결제 승인을 확인하고 있습니다" in shop.client.get(response.location).get_data(as_text=True)
+    assert eventually(lambda: order_api(shop.app, payment.tid)["status"] == "SUCCESS_PAYMENT")  # KakaoPay went on
 
 
 def test_provider_500_keeps_the_payment_approving(shop):
