@@ -4,7 +4,9 @@ from functools import lru_cache
 
 from ua_parser import parse
 
-FLOWS = ("pc", "mobile", "app")
+from .models import FLOW_LABELS
+
+FLOWS = tuple(FLOW_LABELS)
 MOBILE_OS = {"Android", "iOS", "iPadOS"}
 MOBILE_DEVICES = {"iPhone", "iPad", "iPod"}
 

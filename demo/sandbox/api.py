@@ -128,7 +128,7 @@ def ready():
     authorize()
     data = body()
     total, tax_free = field(data, "total_amount", int), field(data, "tax_free_amount", int)
-    vat = field(data, "vat_amount", int, required=False, default=(2 * (total - tax_free) + 11) // 22)
+    vat = field(data, "vat_amount", int, required=False, default=ledger.default_vat(total - tax_free))
     quantity = field(data, "quantity", int)
     method = field(data, "payment_method_type", required=False)
     install_month = field(data, "install_month", int, required=False)

@@ -18,6 +18,11 @@ from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, new_id,
 WAITING = (*BEFORE_PAYMENT, "AUTH_PASSWORD")
 
 
+def default_vat(taxable: int) -> int:
+    """KakaoPay's VAT when none is sent: round(taxable / 11), halves up."""
+    return (2 * taxable + 11) // 22
+
+
 class SandboxError(Exception):
     """A KakaoPay error answer: HTTP status, error_code and message."""
 
@@ -145,7 +150,7 @@ def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None)
     if vat is None:  # KakaoPay's default, round(taxable / 11), never more than the VAT left; all of it at the end
         taxable = amount - tax_free
         last = taxable == remaining - remaining_tax_free
-        vat = remaining_vat if last else min((2 * taxable + 11) // 22, remaining_vat)
+        vat = remaining_vat if last else min(default_vat(taxable), remaining_vat)
     if vat > min(remaining_vat, amount - tax_free):
         raise SandboxError(-710, "취소 부가세가 취소 가능한 부가세보다 큽니다.")
     status = "CANCEL_PAYMENT" if amount == remaining else "PART_CANCEL_PAYMENT"

@@ -37,7 +37,7 @@ MESSAGES = {
     -784: "지금은 취소할 수 없는 결제 상태입니다.",
     -401: "카카오페이 Secret key가 올바르지 않습니다.",
 }
-MASKED = {"pg_token", "secret_key"}
+MASKED = {"pg_token"}  # the only secret in a request body; the key travels in a header and is never stored
 
 
 def uses_sandbox_in_process(settings: Mapping) -> bool:
