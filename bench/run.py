@@ -1,267 +1,208 @@
-"""./bench.sh: the demo under gunicorn against a bare Flask page, in the same run, with budgets checked.
+"""./bench.sh: the demo under gunicorn against a bare Flask page in the same run, with budgets checked.
 
-Starts both apps under the same gunicorn settings on 127.0.0.1, drives each scenario with locust (headless, bounded
-in time) at 1 and 20 clients, and writes docs/benchmark.md.
+Both apps run under the same gunicorn settings on 127.0.0.1; wrk (compiled, one thread) drives each throughput
+scenario at 20 connections; a whole payment is timed step by step by one sequential client, on this tree and on a
+baseline git ref. Writes docs/benchmark.md (BENCH_OUTPUT) and exits 1 when a budget fails.
+
+Settings (environment): BENCH_SECONDS (8) per wrk run, BENCH_PAYMENTS (30) timed payments, BENCH_HISTORY (10000)
+seeded payments, BENCH_BASELINE (33e3310; empty skips it), BENCH_BUDGETS (1; 0 reports without failing),
+BENCH_OUTPUT, and the console sign-in hook in bench/console.py.
 """
 
-import csv
-import gzip
+import contextlib
 import os
-import random
 import re
-import secrets
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode, urljoin
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import console, payment, servers, wrk
+from .seed import seed_history
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
-CLIENTS = (1, 20)
-GUNICORN = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
-SCENARIOS = {  # scenario: request names it reports
-    "product": ["product page"],
-    "checkout": ["checkout"],
-    "payment": ["1 checkout", "2 sandbox sheet", "3 sandbox pay", "4 approval callback", "5 receipt"],
-    "history": ["history page"],
-}
+PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "30"))
+HISTORY = int(os.environ.get("BENCH_HISTORY", "10000"))
+BASELINE = os.environ.get("BENCH_BASELINE", "33e3310")
+CHECK_BUDGETS = os.environ.get("BENCH_BUDGETS", "1") != "0"
+OUTPUT = Path(os.environ.get("BENCH_OUTPUT", servers.ROOT / "docs" / "benchmark.md"))
+CONNECTIONS = 20
+PRODUCT = "/products/choco-pie"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(target: str, env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url, timeout=1)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{target} did not start")
-
-
-def seed_history(env: dict, count: int) -> None:
-    """10,000 payments in the bench database, written through the models."""
-    os.environ.update(env)
-    from demo import create_app
-    from demo.extensions import db
-    from demo.payments.models import Payment, Status
-
-    app = create_app()
-    statuses = list(Status.LABELS)
-    start = datetime.now() - timedelta(days=30)
-    with app.app_context():
-        db.session.add_all(
-            Payment(
-                order_id=secrets.token_urlsafe(16),
-                user_id="v_bench",
-                provider="kakaopay",
-                item_name="초코파이",
-                item_code="choco-pie",
-                quantity=1,
-                total_amount=2200,
-                tax_free_amount=0,
-                vat_amount=200,
-                flow=random.choice(["pc", "mobile", "app"]),
-                status=random.choice(statuses),
-                tid="T" + secrets.token_hex(10)[:19].upper(),
-                created_at=start + timedelta(seconds=i * 250),
-            )
-            for i in range(count)
-        )
-        db.session.commit()
-
-
-def load(url: str, scenario: str, clients: int, out: Path) -> dict[str, dict]:
-    prefix = out / f"{scenario}-{clients}"
-    env = {**os.environ, "BENCH_SCENARIO": scenario}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "-u",
-            str(clients),
-            "-r",
-            str(clients),
-            "-t",
-            f"{SECONDS}s",
-            "--host",
-            url,
-            "--csv",
-            str(prefix),
-            "--loglevel",
-            "ERROR",
-            "--stop-timeout",
-            "5",
-        ],
-        env=env,
-        check=False,
-        stdout=subprocess.DEVNULL,
-    )
-    with open(f"{prefix}_stats.csv") as stats:
-        return {row["Name"]: row for row in csv.DictReader(stats)}
-
-
-def worker_peak_rss_mb(master: subprocess.Popen) -> float:
-    peaks = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        if re.search(rf"^PPid:\s+{master.pid}$", text, re.M) and (match := re.search(r"^VmHWM:\s+(\d+)", text, re.M)):
-            peaks.append(int(match.group(1)) / 1024)
-    return max(peaks, default=0.0)
-
-
-def transferred(url: str, path: str, session: requests.Session) -> int:
-    """gzip bytes of a page plus every static file it references."""
-    headers = {"Accept-Encoding": "gzip"}
-    page = session.get(url + path, headers=headers, stream=True)
-    body = page.raw.read()
-    html = gzip.decompress(body) if page.headers.get("Content-Encoding") == "gzip" else body
-    total = len(body)
-    for asset in set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)):
-        total += len(session.get(url + asset.decode(), headers=headers, stream=True).raw.read())
-    return total
-
-
-def row(name: str, stats: dict) -> dict:
+def app_env(work: Path, name: str) -> dict:
     return {
-        "name": name,
-        "rps": float(stats["Requests/s"]),
-        "p50": float(stats["50%"]),
-        "p95": float(stats["95%"]),
-        "p99": float(stats["99%"]),
-        "fails": int(stats["Failure Count"]),
-        "count": int(stats["Request Count"]),
+        **os.environ,
+        **console.SERVER_ENV,
+        "DATABASE_URL": f"sqlite:///{work / f'{name}.sqlite'}",
+        "SECRET_KEY": "bench",
+        "PUBLIC_BASE_URL": "",
     }
+
+
+def checkout_load(base: str) -> dict:
+    """POST /checkout as a browser would: the product page's form, its CSRF token and the session cookie."""
+    session = requests.Session()
+    action, fields = payment.Forms(session.get(base + PRODUCT).text).find("/checkout")
+    return {"url": urljoin(base, action), "form": urlencode(fields), "headers": console.cookie_header(session)}
+
+
+def status_poll_load(base: str) -> dict:
+    """The PC page's poll of an open payment's status, as htmx sends it."""
+    session = requests.Session()
+    action, fields = payment.Forms(session.get(base + PRODUCT).text).find("/checkout")
+    pc_page = session.post(urljoin(base, action), data=fields, allow_redirects=False).headers["Location"]
+    status = payment.on(base, pc_page).rsplit("/", 1)[0] + "/status"
+    return {"url": status, "headers": {"HX-Request": "true", **console.cookie_header(session)}}
+
+
+def site_loads(base: str) -> dict[str, dict]:
+    return {
+        "catalog": {"url": base + "/"},
+        "product page": {"url": base + PRODUCT},
+        "checkout": checkout_load(base),
+        "history (10,000 payments)": {"url": base + "/payments", "headers": console.sign_in(base)},
+        "status poll": status_poll_load(base),
+    }
+
+
+def measure(name: str, url: str, headers: dict | None = None, form: str | None = None) -> tuple[str, wrk.Load]:
+    wrk.run(url, 1, CONNECTIONS, headers, form)  # warm-up, not recorded
+    return name, wrk.run(url, SECONDS, CONNECTIONS, headers, form)
+
+
+def transferred(base: str, path: str) -> int:
+    """Bytes on the wire (compressed as for a browser) of a page plus every static file it references."""
+    session = requests.Session()
+    session.headers.update(wrk.BROWSER)
+    html = session.get(base + path).content
+    paths = {path, *(asset.decode() for asset in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html))}
+    return sum(len(session.get(base + each, stream=True).raw.read()) for each in paths)
+
+
+def baseline_payment(work: Path) -> dict[str, float] | None:
+    if not BASELINE:
+        return None
+    with servers.checkout(BASELINE) as tree, servers.serve("wsgi:app", app_env(work, "baseline"), tree) as (_, url):
+        return payment.measure(url, PAYMENTS)
 
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="strada-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}",
-        "SECRET_KEY": "bench",
-        "PUBLIC_BASE_URL": "",
-        "PYTHONPATH": str(ROOT),
-    }
-    seed_history(env, 10_000)
-    site, site_url = serve("wsgi:app", env)
-    bare, bare_url = serve("bench.bare:app", {**env, "PYTHONPATH": str(ROOT)})
-    try:
-        results, floor = {}, {}
-        for clients in CLIENTS:
-            floor[clients] = row("bare page", load(bare_url, "bare", clients, work)["bare page"])
-            for scenario, names in SCENARIOS.items():
-                stats = load(site_url, scenario, clients, work)
-                results[(scenario, clients)] = [row(name, stats[name]) for name in names if name in stats]
-        session = requests.Session()
-        receipt = session.get(site_url + "/payments").text
-        receipt_path = re.search(r'href="(/payments/[\w-]{20,})"', receipt).group(1)
-        pages = {
-            "/": "/",
-            "/products/choco-pie": "/products/choco-pie",
-            "/payments": "/payments",
-            "/payments/<order_id>": receipt_path,
-            "/presenter/": "/presenter/",
-        }
-        sizes = {label: transferred(site_url, path, session) for label, path in pages.items()}
-        rss = {"site": worker_peak_rss_mb(site), "bare": worker_peak_rss_mb(bare)}
-    finally:
-        for process in (site, bare):
-            process.terminate()
-            process.wait(10)
-    report, ok = render(results, floor, sizes, rss)
-    print(report)
-    (ROOT / "docs" / "benchmark.md").write_text(report)
-    return 0 if ok else 1
+    load_before = os.getloadavg()[0]
+    seed_history(app_env(work, "site"), HISTORY)
+    with contextlib.ExitStack() as stack:
+        bare, bare_url = stack.enter_context(servers.serve("bench.bare:app", app_env(work, "bare")))
+        site, site_url = stack.enter_context(servers.serve("wsgi:app", app_env(work, "site")))
+        loads = dict([measure("bare page", bare_url + "/")])
+        loads.update(measure(name, **load) for name, load in site_loads(site_url).items())
+        loads.update([measure("bare page (again)", bare_url + "/")])
+        steps = payment.measure(site_url, PAYMENTS)
+        size = transferred(site_url, PRODUCT)
+        rss = {"site": servers.worker_peak_rss_mb(site), "bare": servers.worker_peak_rss_mb(bare)}
+    baseline = baseline_payment(work)
+    report = Report(loads, steps, baseline, size, rss, load_before)
+    text = report.render()
+    print(text)
+    OUTPUT.write_text(text)
+    return 1 if CHECK_BUDGETS and not report.passed else 0
 
 
-def render(results, floor, sizes, rss) -> tuple[str, bool]:
-    lines = [
-        f"# Benchmark ({datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, {SECONDS}s per run)",
-        "",
-        "gunicorn `" + " ".join(GUNICORN) + "`, SQLite, sandbox in process, locust closed loop.",
-        "",
-        "| scenario | request | clients | req/s | p50 ms | p95 ms | p99 ms | vs bare req/s | vs bare p50 | fails |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for clients in CLIENTS:
-        base = floor[clients]
-        lines.append(
-            f"| bare Flask | bare page | {clients} | {base['rps']:.0f} | {base['p50']:.0f} | {base['p95']:.0f} "
-            f"| {base['p99']:.0f} | 1.00 | 1.0× | {base['fails']} |"
-        )
-        for (scenario, n), rows in results.items():
-            if n != clients:
-                continue
-            for r in rows:
-                lines.append(
-                    f"| {scenario} | {r['name']} | {clients} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} "
-                    f"| {r['p99']:.0f} | {r['rps'] / base['rps']:.2f} | {r['p50'] / max(base['p50'], 1):.1f}× "
-                    f"| {r['fails']} |"
+class Report:
+    def __init__(self, loads, steps, baseline, size, rss, load_before):
+        self.loads, self.steps, self.baseline = loads, steps, baseline
+        self.size, self.rss, self.load_before = size, rss, load_before
+        runs = [loads["bare page"], loads["bare page (again)"]]
+        self.bare_rps = sum(run.rps for run in runs) / 2
+        self.bare_p95 = sum(run.p95 for run in runs) / 2
+        self.checks = self.budgets()
+        self.passed = all(passed for _, _, passed in self.checks)
+
+    def throughput(self, name: str, ratio: float, p95_ratio: float | None = None) -> list[tuple[str, str, bool]]:
+        load = self.loads[name]
+        checks = [
+            (
+                f"{name} ≥ {ratio}× bare throughput",
+                f"{load.rps / self.bare_rps:.2f}×",
+                load.rps >= ratio * self.bare_rps,
+            )
+        ]
+        if p95_ratio is not None:
+            checks.append(
+                (
+                    f"{name} p95 ≤ {p95_ratio}× bare p95",
+                    f"{load.p95 / self.bare_p95:.2f}× ({load.p95:.1f} ms)",
+                    load.p95 <= p95_ratio * self.bare_p95,
                 )
-    lines += ["", "| page (gzip, with its static files) | bytes |", "|---|---|"]
-    lines += [f"| `{label}` | {size:,} |" for label, size in sizes.items()]
-    lines += ["", f"Peak RSS per worker: site {rss['site']:.0f} MB, bare {rss['bare']:.0f} MB.", ""]
-    checks = budgets(results, floor, sizes, rss)
-    lines += ["## Budgets", "", "| budget | measured | result |", "|---|---|---|"]
-    lines += [f"| {name} | {measured} | {'PASS' if passed else 'FAIL'} |" for name, measured, passed in checks]
-    return "\n".join(lines) + "\n", all(passed for _, _, passed in checks)
+            )
+        return checks
 
+    def budgets(self) -> list[tuple[str, str, bool]]:
+        checks = [
+            *self.throughput("product page", 0.5, 2.5),
+            *self.throughput("catalog", 0.5, 2.5),
+            *self.throughput("status poll", 0.7),
+            *self.throughput("history (10,000 payments)", 0.3),
+            ("product page ≤ 60 KB on the wire with its assets", f"{self.size / 1024:.1f} KB", self.size <= 60 * 1024),
+            ("RSS ≤ 120 MB per worker", f"{self.rss['site']:.0f} MB", self.rss["site"] <= 120),
+        ]
+        whole = self.steps["whole payment"]
+        if self.baseline is None:
+            checks.append(("whole payment ≤ ½ baseline", f"{whole:.1f} ms, no baseline (BENCH_BASELINE empty)", False))
+        else:
+            base = self.baseline["whole payment"]
+            checks.append(
+                (f"whole payment ≤ ½ baseline ({BASELINE})", f"{whole:.1f} ms vs {base:.1f} ms", whole <= base / 2)
+            )
+        failures = sum(load.failures for load in self.loads.values())
+        checks.append(("no failed requests", str(failures), failures == 0))
+        return checks
 
-def budgets(results, floor, sizes, rss):
-    product = results[("product", 20)][0]
-    steps = results[("payment", 1)]
-    worst_step = max(steps, key=lambda r: r["p50"])
-    pages20 = [r for (s, n), rows in results.items() if n == 20 and s != "history" for r in rows]
-    slowest = max(pages20, key=lambda r: r["p95"])
-    history = results[("history", 20)][0]
-    failures = sum(r["fails"] for rows in results.values() for r in rows)
-    return [
-        (
-            "product page ≥ 50% of bare throughput (20 clients)",
-            f"{product['rps'] / floor[20]['rps']:.0%}",
-            product["rps"] >= 0.5 * floor[20]["rps"],
-        ),
-        (
-            "each payment step p50 ≤ 3× bare p50 (1 client)",
-            f"{worst_step['name']}: {worst_step['p50']:.0f} ms vs bare {floor[1]['p50']:.0f} ms",
-            worst_step["p50"] <= 3 * max(floor[1]["p50"], 1),
-        ),
-        (
-            "p95 < 50 ms for every page at 20 clients",
-            f"{slowest['name']}: {slowest['p95']:.0f} ms",
-            slowest["p95"] < 50,
-        ),
-        (
-            "product page ≤ 60 KB transferred",
-            f"{sizes['/products/choco-pie'] / 1024:.1f} KB",
-            sizes["/products/choco-pie"] <= 60 * 1024,
-        ),
-        ("RSS ≤ 120 MB per worker", f"{rss['site']:.0f} MB", rss["site"] <= 120),
-        ("history, 10,000 payments: p95 < 100 ms (20 clients)", f"{history['p95']:.0f} ms", history["p95"] < 100),
-        ("no failed requests", str(failures), failures == 0),
-    ]
+    def render(self) -> str:
+        cores = os.cpu_count()
+        lines = [
+            "# Benchmark",
+            "",
+            f"{datetime.now():%Y-%m-%d %H:%M}, {cores} cores, load average {self.load_before:.2f} before the run "
+            f"(other processes share the machine when it is above 0). {wrk.version()}; gunicorn "
+            f"`{' '.join(servers.GUNICORN)}` for both apps; SQLite; KakaoPay sandbox in process.",
+            "",
+            f"Command: `./bench.sh` (BENCH_SECONDS={SECONDS:g}, BENCH_PAYMENTS={PAYMENTS}, BENCH_HISTORY={HISTORY}, "
+            f"BENCH_BASELINE={BASELINE or '(none)'}). Each scenario: a 1 s warm-up, then for example",
+            "",
+            f"    {self.loads['product page'].command}",
+            "",
+            f"## Throughput at {CONNECTIONS} connections (ratios to the bare page, the mean of its two runs)",
+            "",
+            "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU (of machine) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, load in self.loads.items():
+            lines.append(
+                f"| {name} | {load.rps:.0f} | {load.p50:.1f} | {load.p95:.1f} | {load.p99:.1f} "
+                f"| {load.rps / self.bare_rps:.2f} | {load.p95 / self.bare_p95:.2f} | {load.failures} "
+                f"| {load.cpu_share:.0%} |"
+            )
+        lines += ["", f"## A whole payment, step by step (median ms of {PAYMENTS}, one client)", ""]
+        lines += ["| step | this tree | baseline |", "|---|---|---|"]
+        for step, ms in self.steps.items():
+            base = f"{self.baseline[step]:.1f}" if self.baseline else "—"
+            lines.append(f"| {step} | {ms:.1f} | {base} |")
+        lines += [
+            "",
+            f"Product page with its static files, on the wire (`Accept-Encoding: gzip, deflate, br`): {self.size:,} bytes. "
+            f"Peak RSS per worker: site {self.rss['site']:.0f} MB, bare {self.rss['bare']:.0f} MB.",
+            "",
+            "## Budgets",
+            "",
+            "| budget | measured | result |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {name} | {measured} | {'PASS' if ok else 'FAIL'} |" for name, measured, ok in self.checks]
+        return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""The apps under test: gunicorn with one set of settings for all, their worker RSS, and a baseline checkout."""
+
+import contextlib
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(target: str, env: dict, cwd: Path = ROOT):
+    """gunicorn `target` on a free loopback port; yields (process, url) and stops it (by PID) afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}", target]
+    process = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONPATH": str(cwd)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield process, url
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def wait_until_up(url: str, process: subprocess.Popen) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+def worker_peak_rss_mb(master: subprocess.Popen) -> float:
+    """The largest peak RSS (VmHWM) among the master's worker processes."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            text = status.read_text()
+            if re.search(rf"^PPid:\s+{master.pid}$", text, re.M) and (
+                match := re.search(r"^VmHWM:\s+(\d+)", text, re.M)
+            ):
+                peaks.append(int(match.group(1)) / 1024)
+    return max(peaks, default=0.0)
+
+
+@contextlib.contextmanager
+def checkout(ref: str):
+    """`ref` checked out into a temporary git worktree (detached), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="strada-baseline-")) / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), ref], cwd=ROOT, check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
