@@ -175,9 +175,11 @@ class Report:
             "",
             f"    {self.loads['product page'].command}",
             "",
-            f"## Throughput at {CONNECTIONS} connections (ratios to the bare page, the mean of its two runs)",
+            f"## Throughput at {CONNECTIONS} connections",
             "",
-            "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU (of machine) |",
+            "Ratios are to the bare page (the mean of its two runs). wrk CPU: its CPU time / (wall time × cores).",
+            "",
+            "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for name, load in self.loads.items():
@@ -193,7 +195,7 @@ class Report:
             lines.append(f"| {step} | {ms:.1f} | {base} |")
         lines += [
             "",
-            f"Product page with its static files, on the wire (`Accept-Encoding: gzip, deflate, br`): {self.size:,} bytes. "
+            f"Product page with its static files, on the wire (as a browser asks): {self.size:,} bytes. "
             f"Peak RSS per worker: site {self.rss['site']:.0f} MB, bare {self.rss['bare']:.0f} MB.",
             "",
             "## Budgets",

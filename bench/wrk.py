@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("wrk.lua")
+FAILURES = ("connect_errors", "read_errors", "write_errors", "timeouts", "status_errors")  # status: HTTP ≥ 400
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # what browsers (and hey) ask for: the pages' real cost includes it
 
 
