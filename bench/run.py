@@ -4,9 +4,9 @@ Both apps run under the same gunicorn settings on 127.0.0.1; wrk (compiled, one 
 scenario at 20 connections; a whole payment is timed step by step by one sequential client, on this tree and on a
 baseline git ref. Writes docs/benchmark.md (BENCH_OUTPUT) and exits 1 when a budget fails.
 
-Settings (environment): BENCH_SECONDS (8) per wrk run, BENCH_PAYMENTS (30) timed payments, BENCH_HISTORY (10000)
-seeded payments, BENCH_BASELINE (33e3310; empty skips it), BENCH_BUDGETS (1; 0 reports without failing),
-BENCH_OUTPUT, and the console sign-in hook in bench/console.py.
+Settings (environment): BENCH_SECONDS (8) per wrk run after BENCH_WARMUP (1; 0: none) seconds, BENCH_PAYMENTS
+(30) timed payments, BENCH_HISTORY (10000) seeded payments, BENCH_BASELINE (33e3310; empty skips it), BENCH_BUDGETS
+(1; 0 reports without failing), BENCH_OUTPUT, and the console sign-in hook in bench/console.py.
 """
 
 import contextlib
@@ -24,6 +24,7 @@ from . import console, payment, servers, wrk
 from .seed import seed_history
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "30"))
 HISTORY = int(os.environ.get("BENCH_HISTORY", "10000"))
 BASELINE = os.environ.get("BENCH_BASELINE", "33e3310")
@@ -70,7 +71,8 @@ def site_loads(base: str) -> dict[str, dict]:
 
 
 def measure(name: str, url: str, headers: dict | None = None, form: str | None = None) -> tuple[str, wrk.Load]:
-    wrk.run(url, 1, CONNECTIONS, headers, form)  # warm-up, not recorded
+    if WARMUP:
+        wrk.run(url, WARMUP, CONNECTIONS, headers, form)  # not recorded
     return name, wrk.run(url, SECONDS, CONNECTIONS, headers, form)
 
 
@@ -171,7 +173,7 @@ class Report:
             f"`{' '.join(servers.GUNICORN)}` for both apps; SQLite; KakaoPay sandbox in process.",
             "",
             f"Command: `./bench.sh` (BENCH_SECONDS={SECONDS:g}, BENCH_PAYMENTS={PAYMENTS}, BENCH_HISTORY={HISTORY}, "
-            f"BENCH_BASELINE={BASELINE or '(none)'}). Each scenario: a 1 s warm-up, then for example",
+            f"BENCH_BASELINE={BASELINE or '(none)'}). Each scenario: a {WARMUP} s warm-up, then for example",
             "",
             f"    {self.loads['product page'].command}",
             "",

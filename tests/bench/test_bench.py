@@ -1,0 +1,99 @@
+"""The benchmark harness: a smoke run (seconds, tiny counts, no budgets) so ./bench.sh can't rot, and its budgets."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import payment, run, wrk
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIOS = ("bare page", "catalog", "product page", "checkout", "history (10,000 payments)", "status poll")
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (./bench.sh installs it with apt)")
+def test_smoke_run_reports_every_scenario(tmp_path):
+    output = tmp_path / "benchmark.md"
+    env = {
+        **os.environ,
+        "BENCH_SECONDS": "1",
+        "BENCH_WARMUP": "0",
+        "BENCH_PAYMENTS": "2",
+        "BENCH_HISTORY": "20",
+        "BENCH_BASELINE": "HEAD",  # exercises the baseline worktree
+        "BENCH_BUDGETS": "0",
+        "BENCH_OUTPUT": str(output),
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "bench.run"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = output.read_text()
+    for name in (*SCENARIOS, *payment.STEPS, "whole payment"):
+        assert f"| {name} |" in report
+    assert "| no failed requests | 0 | PASS |" in report
+    assert "wrk -t 1 -c 20" in report and f"{os.cpu_count()} cores" in report
+
+
+def load(rps: float, p95: float = 10.0) -> wrk.Load:
+    return wrk.Load(rps=rps, p50=p95 / 2, p95=p95, p99=p95, requests=100, failures=0, cpu_share=0.01, command="wrk")
+
+
+def report(**overrides) -> run.Report:
+    loads = {name: load(1000) for name in SCENARIOS} | {"bare page (again)": load(1000)} | overrides
+    steps = dict.fromkeys((*payment.STEPS, "whole payment", "whole payment p95"), 4.0)
+    baseline = dict.fromkeys(steps, 40.0)
+    return run.Report(loads, steps, baseline, 20_000, {"site": 70, "bare": 30}, 0.0)
+
+
+def failed(report: run.Report) -> list[str]:
+    return [name for name, _, passed in report.checks if not passed]
+
+
+def test_budgets_pass_when_every_ratio_holds():
+    assert failed(report()) == []
+
+
+@pytest.mark.parametrize(
+    ("scenario", "slow", "budget"),
+    [
+        ("product page", load(499), "product page ≥ 0.5× bare throughput"),
+        ("catalog", load(1000, p95=26), "catalog p95 ≤ 2.5× bare p95"),
+        ("status poll", load(690), "status poll ≥ 0.7× bare throughput"),
+        ("history (10,000 payments)", load(290), "history (10,000 payments) ≥ 0.3× bare throughput"),
+    ],
+)
+def test_each_ratio_budget_fails_below_its_bound(scenario, slow, budget):
+    assert failed(report(**{scenario: slow})) == [budget]
+
+
+def test_the_bare_floor_is_the_mean_of_its_two_runs():
+    checks = report(**{"bare page": load(800), "bare page (again)": load(1200), "status poll": load(699)})
+    assert failed(checks) == ["status poll ≥ 0.7× bare throughput"]
+
+
+def test_whole_payment_must_halve_the_baseline_and_failures_fail():
+    slow = report()
+    slow.steps["whole payment"] = 20.5
+    assert failed(run.Report(slow.loads, slow.steps, slow.baseline, 20_000, slow.rss, 0.0)) == [
+        "whole payment ≤ ½ baseline (33e3310)"
+    ]
+    broken = load(1000)
+    broken.failures = 3
+    assert failed(report(**{"checkout": broken})) == ["no failed requests"]
+
+
+def test_forms_are_read_from_the_page():
+    html = """<form action="/x"><input name="a" value="1"></form>
+    <form method="post" action="/checkout"><input type="hidden" name="csrf_token" value="t">
+    <input name="quantity" value="2"><input type="radio" name="m" value="MONEY" checked><input type="radio" name="m"
+    value="CARD"></form>"""
+    assert payment.Forms(html).find("/checkout") == ("/checkout", {"csrf_token": "t", "quantity": "2", "m": "MONEY"})
+
+
+def test_redirects_are_followed_on_the_server_under_test():
+    base = "http://127.0.0.1:5001"
+    assert payment.on(base, "http://localhost/sandbox/x/mInfo?a=1") == base + "/sandbox/x/mInfo?a=1"
+    assert payment.on(base, "/payments/abc") == base + "/payments/abc"
