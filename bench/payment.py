@@ -51,11 +51,11 @@ def timed(steps: dict, name: str, call, *args, **kwargs) -> requests.Response:
     return response
 
 
-def pay_once(base: str, product: str = "choco-pie") -> dict[str, float]:
+def pay_once(base: str, session: requests.Session | None = None) -> dict[str, float]:
     """One phone-browser payment (the mobile page); returns ms per step."""
-    session = requests.Session()
+    session = session or requests.Session()
     session.headers["User-Agent"] = IPHONE_SAFARI
-    action, fields = Forms(session.get(f"{base}/products/{product}").text).find("/checkout")
+    action, fields = Forms(session.get(f"{base}/products/choco-pie").text).find("/checkout")
     steps: dict[str, float] = {}
     sheet = timed(steps, STEPS[0], session.post, urljoin(base, action), data=fields).headers["Location"]
     page = timed(steps, STEPS[1], session.get, on(base, sheet))
