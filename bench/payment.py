@@ -68,12 +68,21 @@ def pay_once(base: str, session: requests.Session | None = None) -> dict[str, fl
     return steps
 
 
-def measure(base: str, payments: int) -> dict[str, float]:
-    """Median ms of each step and of the whole payment over `payments` sequential payments (after one warm-up)."""
-    pay_once(base)
-    runs = [pay_once(base) for _ in range(payments)]
+def measure(bases: list[str], payments: int) -> list[dict[str, float]]:
+    """Median ms of each step and of the whole payment, per server, over `payments` payments each (after warm-ups).
+
+    With several servers (this tree and a baseline) the payments alternate between them, so a busy moment on a
+    shared machine costs both alike.
+    """
+    for base in bases * 3:  # every worker has served a payment before the timed ones
+        pay_once(base)
+    runs = [[pay_once(base) for base in bases] for _ in range(payments)]
+    return [summary([run[index] for run in runs]) for index in range(len(bases))]
+
+
+def summary(runs: list[dict[str, float]]) -> dict[str, float]:
     medians = {name: statistics.median(run[name] for run in runs) for name in STEPS}
-    totals = sorted(sum(run.values()) for run in runs)
+    totals = [sum(run.values()) for run in runs]
     return {**medians, "whole payment": statistics.median(totals), "whole payment p95": percentile(totals, 95)}
 
 
