@@ -29,6 +29,6 @@ def sign_in(base: str) -> dict[str, str]:
     session = requests.Session()
     page = session.get(urljoin(base, LOGIN_PATH))
     action, fields = Forms(page.text).find("")
-    signed_in = session.post(urljoin(page.url, action or page.url), data={**fields, LOGIN_FIELD: PASSWORD})
-    signed_in.raise_for_status()
+    data = {**fields, LOGIN_FIELD: PASSWORD}
+    session.post(urljoin(page.url, action), data=data, allow_redirects=False).raise_for_status()
     return cookie_header(session)

@@ -4,11 +4,15 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+import requests
+from flask import Flask, abort, redirect, request, session
+from werkzeug.serving import make_server
 
-from bench import payment, run, wrk
+from bench import console, payment, run, wrk
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ("bare page", "catalog", "product page", "checkout", "history (10,000 payments)", "status poll")
@@ -97,3 +101,37 @@ def test_redirects_are_followed_on_the_server_under_test():
     base = "http://127.0.0.1:5001"
     assert payment.on(base, "http://localhost/sandbox/x/mInfo?a=1") == base + "/sandbox/x/mInfo?a=1"
     assert payment.on(base, "/payments/abc") == base + "/payments/abc"
+
+
+def test_console_sign_in_hook_hands_wrk_a_signed_in_cookie(monkeypatch):
+    """A stand-in console: a sign-in form with a hidden token, and a page only a signed-in session may see."""
+    app = Flask(__name__)
+    app.secret_key = "test"
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        if request.method == "GET":
+            return '<form method="post"><input type="hidden" name="token" value="t"><input name="password"></form>'
+        if request.form.to_dict() == {"token": "t", "password": console.PASSWORD}:
+            session["admin"] = True
+            return redirect("/")
+        abort(403)
+
+    @app.get("/payments")
+    def history():
+        return "console" if session.get("admin") else abort(403)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert console.sign_in(base) == {}  # no hook set: no sign-in
+        monkeypatch.setattr(console, "LOGIN_PATH", "/login")
+        assert requests.get(base + "/payments", headers=console.sign_in(base)).text == "console"
+        monkeypatch.setattr(console, "PASSWORD", "wrong")
+        with pytest.raises(requests.HTTPError):
+            console.sign_in(base)
+    finally:
+        server.shutdown()
+        thread.join()
