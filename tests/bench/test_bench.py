@@ -106,13 +106,13 @@ def test_redirects_are_followed_on_the_server_under_test():
 def test_console_sign_in_hook_hands_wrk_a_signed_in_cookie(monkeypatch):
     """A stand-in console: a sign-in form with a hidden token, and a page only a signed-in session may see."""
     app = Flask(__name__)
-    app.secret_key = "test"
+    app.secret_key, password = "test", console.PASSWORD  # the bench starts the demo with this ADMIN_PASSWORD
 
     @app.route("/login", methods=["GET", "POST"])
     def login():
         if request.method == "GET":
             return '<form method="post"><input type="hidden" name="token" value="t"><input name="password"></form>'
-        if request.form.to_dict() == {"token": "t", "password": console.PASSWORD}:
+        if request.form.to_dict() == {"token": "t", "password": password}:
             session["admin"] = True
             return redirect("/")
         abort(403)
