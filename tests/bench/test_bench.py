@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ("bare page", "catalog", "product page", "checkout", "history (10,000 payments)", "status poll")
 
 
+@pytest.mark.timeout(300)  # ~30 s; starts three gunicorns, slow when the machine is busy
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (./bench.sh installs it with apt)")
 def test_smoke_run_reports_every_scenario(tmp_path):
     output = tmp_path / "benchmark.md"
