@@ -3,6 +3,7 @@
 import json
 import os
 import resource
+import shlex
 import shutil
 import subprocess
 import time
@@ -79,7 +80,7 @@ def run(url: str, seconds: float, connections: int, headers: dict | None = None,
         requests=summary["requests"],
         failures=failures,
         cpu_share=cpu / (wall * os.cpu_count()),
-        command=" ".join(args),
+        command=shlex.join(args),
     )
 
 
