@@ -107,7 +107,15 @@ def whole_payments(work: Path) -> tuple[dict[str, float], dict[str, float] | Non
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="strada-bench-"))
+    with tempfile.TemporaryDirectory(prefix="strada-bench-") as folder:
+        report = bench(Path(folder))
+    text = report.render()
+    print(text)
+    OUTPUT.write_text(text)
+    return 1 if CHECK_BUDGETS and not report.passed else 0
+
+
+def bench(work: Path) -> "Report":
     load_before = os.getloadavg()[0]
     seed_history(app_env(work, "site"), HISTORY)
     with contextlib.ExitStack() as stack:
@@ -119,11 +127,7 @@ def main() -> int:
         size = transferred(site_url, PRODUCT)
         rss = {"site": servers.worker_peak_rss_mb(site), "bare": servers.worker_peak_rss_mb(bare)}
     steps, baseline = whole_payments(work)
-    report = Report(loads, steps, baseline, size, rss, load_before)
-    text = report.render()
-    print(text)
-    OUTPUT.write_text(text)
-    return 1 if CHECK_BUDGETS and not report.passed else 0
+    return Report(loads, steps, baseline, size, rss, load_before)
 
 
 class Report:

@@ -64,9 +64,10 @@ def worker_peak_rss_mb(master: subprocess.Popen) -> float:
 @contextlib.contextmanager
 def checkout(ref: str):
     """`ref` checked out into a temporary git worktree (detached), removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="strada-baseline-")) / "tree"
-    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), ref], cwd=ROOT, check=True)
-    try:
-        yield folder
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
+    with tempfile.TemporaryDirectory(prefix="strada-baseline-") as parent:
+        folder = Path(parent) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), ref], cwd=ROOT, check=True)
+        try:
+            yield folder
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
