@@ -4,7 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements-bench.txt
-if ! command -v wrk >/dev/null; then  # Debian's wrk 4.1.0 (compiled, event-driven: not the bottleneck)
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi
-fi
+source scripts/wrk.sh
 exec .venv/bin/python -m bench.run

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements-dev.txt
 source scripts/chromium.sh
+source scripts/wrk.sh
 exec .venv/bin/python -m pytest "$@"
