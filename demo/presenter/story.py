@@ -18,6 +18,7 @@ PHASES = {
     "SELECT_METHOD": "결제 수단 선택",
     "AUTH_PASSWORD": "결제 인증 완료",
 }
+WATCHED = ("READY", *PHASES)  # answers of a lookup made while the user is still on KakaoPay's side
 WHY = {
     "checkout": "가맹점 서버가 상품 목록으로 금액을 계산해 주문을 만듭니다. 브라우저가 보낸 금액은 믿지 않습니다.",
     "ready": "결제 준비 API를 부릅니다. approval_url에 주문번호를 넣어, 돌아올 pg_token을 쿠키 없이 tid와 짝짓습니다.",
@@ -104,7 +105,7 @@ def watched(payment: Payment, lookups: list[ApiExchange]) -> tuple[list[ApiExcha
     watching, others = [], []
     for exchange in lookups:
         early = before is None or exchange.at < before
-        (watching if early and answered_status(exchange) in PHASES else others).append(exchange)
+        (watching if early and answered_status(exchange) in WATCHED else others).append(exchange)
     return watching, others
 
 
@@ -113,7 +114,7 @@ def phone_steps(lane: int, lookups: list[ApiExchange]) -> list[Step]:
     steps: list[Step] = []
     for exchange in lookups:
         status = answered_status(exchange)
-        if not steps or steps[-1].note != status:
+        if status in PHASES and (not steps or steps[-1].note != status):
             steps.append(Step(lane, lane, PHASES[status], "done", exchange, note=status, why=WHY["watch"]))
     return steps
 
@@ -135,7 +136,7 @@ def story(payment: Payment) -> list[Step]:
     redirect = f"303 → next_redirect_{payment.flow}_url"
     steps.append(Step(SERVER, BROWSER, redirect, lit(payment.tid is not None), why=WHY["redirect"]))
     steps += phone_steps(user[0], watching)
-    phase = f" · 지금: {steps[-1].label}" if watching else ""
+    phase = f" · 지금: {steps[-1].label}" if steps[-1].src == steps[-1].dst else ""
     steps.append(
         Step(
             user[0],
