@@ -17,7 +17,7 @@ from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id
 from .mermaid import sequence_diagram
-from .story import LANES, story
+from .story import LANES, listed, story
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
 WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
@@ -65,7 +65,11 @@ def screen(payment: Payment) -> dict:
     return dict(since=since, live=live, version=version, every="1s" if payment.status in Status.IN_FLIGHT else "2s")
 
 
-def qr_code(url: str) -> str:
+def phone_qr(payment: Payment) -> str | None:
+    """A QR code of the 모바일 웹 / 카카오톡 앱 sheet, to open it on a real phone (the PC page has its own)."""
+    url = payment.redirect_urls.get(payment.flow) if payment.flow != "pc" else None
+    if url is None or payment.status != Status.READY:
+        return None
     return segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#191919")
 
 
@@ -77,12 +81,19 @@ def show(order_id: str):
     refresh = screen(payment)
     if request.headers.get("HX-Request") and request.args.get("v") == refresh["version"]:
         return "", 204
-    phone_url = payment.redirect_urls.get(payment.flow) if payment.flow != "pc" else None
-    qr = qr_code(phone_url) if phone_url and payment.status == Status.READY else None
     steps = story(payment)
     mermaid = sequence_diagram(diagram_title(payment), steps)
+    exchanges, hidden = listed(payment, steps)
     return page_or_partial(
-        "presenter/show.html", payment=payment, steps=steps, lanes=LANES, refresh=refresh, qr=qr, mermaid=mermaid
+        "presenter/show.html",
+        payment=payment,
+        steps=steps,
+        lanes=LANES,
+        refresh=refresh,
+        qr=phone_qr(payment),
+        mermaid=mermaid,
+        exchanges=exchanges,
+        hidden=hidden,
     )
 
 

@@ -172,3 +172,12 @@ def story(payment: Payment) -> list[Step]:
     for exchange in calls.get("cancel", []):
         steps += call_steps(exchange, "POST cancel · 환불", "취소 결과", False, "cancel")
     return steps
+
+
+def listed(payment: Payment, steps: list[Step]) -> tuple[list[ApiExchange], int]:
+    """The exchanges the side panel lists, newest first, and how many watching lookups were left out: one that
+    changed nothing is noise (the receipt's timeline keeps them all)."""
+    watching, _ = watched(payment, [exchange for exchange in payment.exchanges if exchange.endpoint == "order"])
+    keep = {id(step.exchange) for step in steps} | {id(exchange) for exchange in watching[-1:]}
+    shown = [exchange for exchange in payment.exchanges if exchange not in watching or id(exchange) in keep]
+    return shown[::-1], len(payment.exchanges) - len(shown)
