@@ -5,6 +5,7 @@ xfail turns red and the mark must go.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from ..payments.conftest import Shop
 from .axe import assert_accessible, horizontal_overflow
@@ -91,3 +92,29 @@ def test_every_page_passes_axe_and_fits(live_server, new_context, shot, screen):
     assert not unexpected, "\n\n".join(unexpected)
     fixed = sorted(set(KNOWN) - {name for name, _ in failures})
     assert not fixed, f"now accessible, remove from KNOWN: {fixed}"
+
+
+def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, desktop):
+    desktop.goto(f"{live_server.url}/products/choco-pie")
+    desktop.keyboard.press("Tab")
+    skip = desktop.get_by_role("link", name="본문으로 건너뛰기")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0, "the skip link shows when focused"
+    desktop.keyboard.press("Enter")
+    assert desktop.evaluate("document.activeElement.id") == "main"
+    more = desktop.get_by_role("link", name="수량 늘리기")
+    more.focus()
+    ring = more.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert ring == "solid 3px", "a visible focus ring"
+    desktop.keyboard.press("Enter")  # htmx swaps the order box
+    expect(desktop.get_by_role("spinbutton")).to_have_value("2")
+    expect(desktop.get_by_role("link", name="수량 늘리기")).to_be_focused()  # not dropped to <body>
+    desktop.keyboard.press("Enter")
+    expect(desktop.get_by_role("spinbutton")).to_have_value("3")
+
+
+def test_code_blocks_are_keyboard_scrollable_and_labelled(live_server, desktop):
+    order_id = Shop(live_server.app).start(flow="pc")
+    desktop.goto(f"{live_server.url}/presenter/{order_id}")
+    for block in desktop.locator("pre").all():
+        assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
