@@ -79,7 +79,6 @@ def test_every_page_passes_axe_and_fits(live_server, new_context, shot, screen):
     failures = []
     for name, path in every_page(live_server.app).items():
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1300 if name in ("sandbox-mobile", "sandbox-app") else 0)  # the bridge screen fades
         shot(page, name)
         try:

@@ -1,6 +1,7 @@
 """The presenter on a 1920×1080 projector: type scale, nothing cut, replay by keyboard alone, Mermaid copy."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -105,3 +106,46 @@ def test_mermaid_copy_button_copies_the_download(live_server, new_context):
         page.get_by_role("link", name=".mmd 파일 받기").click()
     saved = download.value.path().read_text(encoding="utf-8")
     assert copied == saved and copied.startswith("sequenceDiagram\n") and "K-->>S: 12. 취소 결과" in copied
+
+
+MERMAID = (Path(__file__).parent / "vendor" / "mermaid" / "mermaid.min.js").read_text(encoding="utf-8")
+SOLID, DOTTED, NOTE = 0, 1, 2  # mermaid's sequence LINETYPE values
+
+
+def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
+    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context().new_page()
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    page.set_content("<!doctype html><title>mermaid</title><main></main>")
+    page.add_script_tag(content=MERMAID)
+    parsed = page.evaluate(
+        """async (text) => {
+             mermaid.initialize({startOnLoad: false});
+             const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+             const {svg} = await mermaid.render('sequence', text);
+             return {
+               type: diagram.type,
+               actors: [...diagram.db.getActors().values()].map(actor => [actor.name, actor.description]),
+               messages: diagram.db.getMessages().map(m => [m.from, m.to, m.type, m.message]),
+               rendered: svg.includes('POST cancel · 환불'),
+             };
+           }""",
+        text,
+    )
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    assert parsed["actors"] == [["B", "브라우저"], ["S", "Strada 서버"], ["K", "카카오페이"], ["P", "휴대폰 카카오톡"]]
+    assert [(src, dst, kind, label.split(". ", 1)[1]) for src, dst, kind, label in parsed["messages"]] == [
+        ("B", "S", SOLID, "POST /checkout · 결제하기"),
+        ("S", "K", SOLID, "POST ready"),
+        ("K", "S", DOTTED, "tid · 결제창 URL"),
+        ("S", "B", DOTTED, "303 → next_redirect_pc_url"),
+        ("P", "K", SOLID, "QR 스캔 → 결제"),
+        ("K", "B", DOTTED, "→ approval_url?pg_token"),
+        ("B", "S", SOLID, "GET /approve?pg_token"),
+        ("S", "K", SOLID, "POST approve"),
+        ("K", "S", DOTTED, "aid · 결제 정보"),
+        ("S", "B", DOTTED, "303 → 영수증"),
+        ("S", "K", SOLID, "POST cancel · 환불"),
+        ("K", "S", DOTTED, "취소 결과"),
+    ]
