@@ -1,4 +1,5 @@
 // Presenter: arrow keys step through a replay, a type-size control for the room, and a copy button.
+// Controls that need this script are rendered `hidden data-needs-js` and shown here.
 (() => {
   const STEPS = { ArrowRight: "next", ArrowLeft: "prev", PageDown: "next", PageUp: "prev" }; // clickers send PageUp/Down
   const SCALE_KEY = "strada-presenter-scale";
@@ -55,9 +56,14 @@
     }
   }
 
+  function reveal(root) {
+    for (const control of root.querySelectorAll("[data-needs-js]")) control.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const saved = savedScale();
     if (saved !== null) applyScale(saved);
-    for (const control of document.querySelectorAll("[data-scale-control]")) control.hidden = false;
+    reveal(document);
   });
+  document.addEventListener("htmx:load", (event) => reveal(event.detail.elt)); // content swapped in by polling
 })();

@@ -149,3 +149,16 @@ def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_s
         ("S", "K", SOLID, "POST cancel · 환불"),
         ("K", "S", DOTTED, "취소 결과"),
     ]
+
+
+def test_without_javascript_replay_links_work_and_the_live_page_refreshes(live_server, new_context):
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context(viewport=PROJECTOR, java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    assert '<meta http-equiv="refresh" content="5">' in page.content()  # partly refunded: more may come
+    expect(page.get_by_role("button", name="복사")).to_be_hidden()  # needs JavaScript
+    expect(page.get_by_role("group", name="글자 크기")).to_be_hidden()
+    page.get_by_test_id("replay").click()
+    page.get_by_role("link", name="다음 →").click()
+    expect(page).to_have_url(re.compile(r"step=2$"))
+    expect(page.locator("#step-title")).to_have_text("POST ready")
