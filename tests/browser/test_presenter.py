@@ -162,3 +162,22 @@ def test_without_javascript_replay_links_work_and_the_live_page_refreshes(live_s
     page.get_by_role("link", name="다음 →").click()
     expect(page).to_have_url(re.compile(r"step=2$"))
     expect(page.locator("#step-title")).to_have_text("POST ready")
+
+
+def test_a_refund_appears_without_reload_then_refreshing_stops(live_server, new_context, shot):
+    shop = Shop(live_server.app)
+    order_id = shop.start(flow="pc")
+    shop.client.get(shop.path(shop.pay(order_id)))
+    page = new_context(viewport=PROJECTOR).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    diagram = page.locator("#diagram")
+    expect(diagram).to_have_attribute("data-live", "yes")
+    page.evaluate("window.loadedOnce = true")  # gone if the page reloads
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
+    expect(diagram).to_have_attribute("data-status", "partially_refunded")
+    expect(page.get_by_test_id("step").filter(has_text="POST cancel · 환불")).to_have_attribute("data-state", "done")
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "full", "seen_canceled": 1000})
+    expect(diagram).to_have_attribute("data-status", "refunded")
+    expect(diagram).to_have_attribute("data-live", "no")
+    assert page.evaluate("window.loadedOnce === true")
+    shot(page, "refunded")
