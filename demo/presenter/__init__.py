@@ -1,7 +1,6 @@
 """The presenter view for design reviews: the payment flow as a live sequence diagram."""
 
 import time
-from contextlib import suppress
 from datetime import timedelta
 
 import segno
@@ -50,11 +49,14 @@ def start():
 
 
 def watch(payment: Payment) -> None:
-    """While the user is on KakaoPay's pages, ask the order API (every few seconds) how far they got."""
+    """While the user is on KakaoPay's pages, ask the order API (every few seconds) how far they got.
+
+    It is reconcile's check (service.sync): a payment KakaoPay says is over (quit, expired) is finished here too,
+    so one left open on the projector does not stay 결제 대기; one still in progress is not touched.
+    """
     due = payment.checked_at is None or now() - payment.checked_at >= WATCH_EVERY
     if payment.status == Status.READY and payment.tid and due:
-        with suppress(PaymentError):  # the screen just shows less; the payment itself is not touched
-            service.lookup_order(payment)
+        service.sync(payment)
 
 
 def screen(payment: Payment) -> dict:

@@ -125,6 +125,14 @@ def test_a_phone_flow_shows_a_qr_code_of_its_sheet(shop, paid):
     assert "<svg" not in shop.client.get(f"/presenter/{paid()}").get_data(as_text=True)
 
 
+def test_watching_finishes_a_payment_kakaopay_says_is_over(shop, watch_always):
+    order_id = shop.start(flow="pc")
+    shop.on_sheet(order_id, "quit")  # the browser never follows the sandbox to cancel_url
+    shop.client.get(f"/presenter/{order_id}")
+    assert shop.payment(order_id).status == "cancelled"
+    assert ("→ cancel_url", "error") in [(step.label, step.state) for step in story_of(shop.app, order_id)]
+
+
 def test_watching_asks_the_order_api_at_most_every_few_seconds(shop):
     order_id = shop.start(flow="pc")
     for _ in range(3):
