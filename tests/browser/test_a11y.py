@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ..payments.conftest import Shop
 from .axe import assert_accessible, horizontal_overflow
-from .conftest import IPHONE_SAFARI
+from .conftest import IPHONE_SAFARI, SCREENSHOTS
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -21,9 +21,9 @@ SCREENS = {
         "user_agent": IPHONE_SAFARI,
     },
 }
-# page name -> why it still fails (owned by someone else; the lead fixes it at merge)
-SANDBOX = "sandbox.css --muted #8b8b8b is 3.4:1 on white (the sandbox pages are issue 13 part A's)"
-KNOWN = {"sandbox-pc": SANDBOX, "sandbox-scan": SANDBOX, "sandbox-mobile": SANDBOX, "sandbox-app": SANDBOX}
+# Pages another engineer owns that still fail axe (the lead fixes them at merge); their overflow is checked anyway.
+SANDBOX_PAGES = ("sandbox-pc", "sandbox-scan", "sandbox-mobile", "sandbox-app")
+SANDBOX_REASON = "sandbox.css --muted #8b8b8b is 3.4:1 on white (the sandbox pages are issue 13 part A's)"
 
 
 @pytest.fixture
@@ -73,24 +73,40 @@ def every_page(app) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_every_page_passes_axe_and_fits(live_server, new_context, shot, screen):
-    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
-    failures = []
-    for name, path in every_page(live_server.app).items():
-        page.goto(live_server.url + path)
+def problems(page, base_url: str, pages: dict[str, str], screen: str, axe: bool) -> list[str]:
+    """Visit the pages on the screen; what axe-core (if asked) and the overflow check at 390 px found."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    found = []
+    for name, path in pages.items():
+        page.goto(base_url + path)
         page.wait_for_timeout(1300 if name in ("sandbox-mobile", "sandbox-app") else 0)  # the bridge screen fades
-        shot(page, name)
+        page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{name}.png"), full_page=True)
         try:
-            assert_accessible(page, name)
+            if axe:
+                assert_accessible(page, name)
             if screen == "phone":
                 assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
         except AssertionError as error:
-            failures.append((name, str(error)))
-    unexpected = [text for name, text in failures if name not in KNOWN]
-    assert not unexpected, "\n\n".join(unexpected)
-    fixed = sorted(set(KNOWN) - {name for name, _ in failures})
-    assert not fixed, f"now accessible, remove from KNOWN: {fixed}"
+            found.append(str(error))
+    return found
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_every_page_passes_axe_and_fits(live_server, new_context, screen):
+    pages = every_page(live_server.app)
+    sandbox = {name: pages.pop(name) for name in SANDBOX_PAGES}
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    found = problems(page, live_server.url, pages, screen, axe=True)
+    found += problems(page, live_server.url, sandbox, screen, axe=False)  # axe: test_sandbox_pages_pass_axe
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.xfail(strict=True, reason=SANDBOX_REASON)
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_sandbox_pages_pass_axe(live_server, new_context, screen):
+    pages = {name: path for name, path in every_page(live_server.app).items() if name in SANDBOX_PAGES}
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    assert not problems(page, live_server.url, pages, screen, axe=True)
 
 
 def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, desktop):
