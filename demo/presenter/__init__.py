@@ -59,11 +59,12 @@ def watch(payment: Payment) -> None:
         service.sync(payment)
 
 
-def screen(payment: Payment) -> dict:
-    """How this screen refreshes: while something can still change (a refund after 결제 완료 too), capped in time."""
+def screen(payment: Payment, shown: int) -> dict:
+    """How this screen refreshes: while something can still change (a refund after 결제 완료 too), capped in time.
+    The version names what is on screen (`shown` exchanges), so a refresh that would change nothing is skipped."""
     since = request.args.get("since", type=float) or time.time()
     live = payment.status not in FINAL and time.time() - since < POLL_FOR
-    version = f"{payment.status}.{len(payment.exchanges)}.{len(payment.events)}.{live}"
+    version = f"{payment.status}.{shown}.{len(payment.events)}.{live}"
     return dict(since=since, live=live, version=version, every="1s" if payment.status in Status.IN_FLIGHT else "2s")
 
 
@@ -80,12 +81,12 @@ def show(order_id: str):
     """The live diagram. htmx polls it with the version it has; an unchanged screen answers 204 (nothing swapped)."""
     payment = find_payment(order_id)
     watch(payment)
-    refresh = screen(payment)
+    steps = story(payment)
+    exchanges, hidden = listed(payment, steps)
+    refresh = screen(payment, len(exchanges))
     if request.headers.get("HX-Request") and request.args.get("v") == refresh["version"]:
         return "", 204
-    steps = story(payment)
     mermaid = sequence_diagram(diagram_title(payment), steps)
-    exchanges, hidden = listed(payment, steps)
     return page_or_partial(
         "presenter/show.html",
         payment=payment,

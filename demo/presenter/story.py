@@ -174,10 +174,11 @@ def story(payment: Payment) -> list[Step]:
     return steps
 
 
-def listed(payment: Payment, steps: list[Step]) -> tuple[list[ApiExchange], int]:
-    """The exchanges the side panel lists, newest first, and how many watching lookups were left out: one that
-    changed nothing is noise (the receipt's timeline keeps them all)."""
+def listed(payment: Payment, steps: list[Step]) -> tuple[list[ApiExchange], bool]:
+    """The exchanges the side panel lists, newest first, and whether some were left out: a watching lookup that
+    showed no new phase is noise, and leaving it out keeps the panel still while the screen refreshes (the receipt's
+    timeline keeps them all)."""
     watching, _ = watched(payment, [exchange for exchange in payment.exchanges if exchange.endpoint == "order"])
-    keep = {id(step.exchange) for step in steps} | {id(exchange) for exchange in watching[-1:]}
+    keep = {id(step.exchange) for step in steps} | {id(exchange) for exchange in watching[:1]}
     shown = [exchange for exchange in payment.exchanges if exchange not in watching or id(exchange) in keep]
-    return shown[::-1], len(payment.exchanges) - len(shown)
+    return shown[::-1], len(shown) < len(payment.exchanges)

@@ -113,9 +113,9 @@ def test_the_phone_lane_shows_the_sheet_opened_and_a_method_picked(shop, watch_a
     waiting = next(step for step in steps if step.label == "QR 스캔 → 결제")
     assert waiting.state == "active" and waiting.note.endswith("지금: 결제 수단 선택")
     assert shop.payment(order_id).status == "ready"  # watching never changes the payment
-    shop.client.get(f"/presenter/{order_id}")  # SELECT_METHOD again: listed once
-    page = shop.client.get(f"/presenter/{order_id}").get_data(as_text=True)
-    assert page.count("<code>POST order</code>") == 3 and "주문 조회 2건은 생략했습니다" in page
+    html = poll(shop, order_id).get_data(as_text=True)  # SELECT_METHOD again: not listed, nothing changed
+    assert html.count("<code>POST order</code>") == 3 and "주문 조회는 생략했습니다" in html
+    assert poll(shop, order_id, **version_of(html)).status_code == 204  # a new lookup that shows nothing new
 
 
 def test_a_phone_flow_shows_a_qr_code_of_its_sheet(shop, paid):
