@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -68,12 +69,15 @@ def screen(payment: Payment, shown: int) -> dict:
     return dict(since=since, live=live, version=version, every="1s" if payment.status in Status.IN_FLIGHT else "2s")
 
 
-def phone_qr(payment: Payment) -> str | None:
-    """A QR code of the 모바일 웹 / 카카오톡 앱 sheet, to open it on a real phone (the PC page has its own)."""
+def phone_qr(payment: Payment) -> dict | None:
+    """A QR code of the 모바일 웹 / 카카오톡 앱 sheet, to open it on a real phone (the PC page has its own), and
+    whether its host is this machine's loopback address, which no phone can reach."""
     url = payment.redirect_urls.get(payment.flow) if payment.flow != "pc" else None
     if url is None or payment.status != Status.READY:
         return None
-    return segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#191919")
+    host = urlsplit(url).hostname or ""
+    loopback = host == "localhost" or host.startswith("127.") or host in ("::1", "0.0.0.0")
+    return dict(svg=segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#191919"), loopback=loopback)
 
 
 @bp.get("/<order_id>")
