@@ -1,14 +1,17 @@
 // Keyboard focus across htmx swaps: when a swap removes the focused element, focus moves to the same control in
-// the new content (same id, aria-label or name) or else to the swapped region's heading, never back to <body>.
+// the new content (same id, aria-label, or name and value) or else to the swapped region's heading, never back to <body>.
 (() => {
   const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
   let lost = null;
 
   function sameControl(region, was) {
     if (was.id && document.getElementById(was.id)) return document.getElementById(was.id);
-    for (const attribute of ["aria-label", "name"]) {
-      const value = was[attribute];
-      const match = value && region.querySelector(`[${attribute}="${CSS.escape(value)}"]`);
+    const selectors = [];
+    if (was.label) selectors.push(`[aria-label="${CSS.escape(was.label)}"]`);
+    if (was.name && was.value) selectors.push(`[name="${CSS.escape(was.name)}"][value="${CSS.escape(was.value)}"]`);
+    if (was.name) selectors.push(`[name="${CSS.escape(was.name)}"]`);
+    for (const selector of selectors) {
+      const match = region.querySelector(selector);
       if (match) return match;
     }
     return null;
@@ -18,7 +21,13 @@
     const active = document.activeElement;
     const region = event.detail.target;
     lost = active && active !== document.body && region.contains(active)
-      ? { id: active.id, region: region.id, "aria-label": active.getAttribute("aria-label"), name: active.getAttribute("name") }
+      ? {
+          id: active.id,
+          region: region.id,
+          label: active.getAttribute("aria-label"),
+          name: active.getAttribute("name"),
+          value: active.getAttribute("value"),
+        }
       : null;
   });
 
