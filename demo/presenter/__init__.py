@@ -1,5 +1,10 @@
 """The presenter view for design reviews: the payment flow as a live sequence diagram."""
 
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import segno
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -8,12 +13,16 @@ from ..catalog.views import MAX_QUANTITY
 from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
-from ..payments.models import FLOW_LABELS, Payment
+from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id
-from .story import LANES, story
+from .mermaid import sequence_diagram
+from .story import LANES, listed, story
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
+WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
+POLL_FOR = 15 * 60  # seconds one screen keeps refreshing itself; a reload starts again
+FINAL = (Status.REFUNDED, Status.CANCELLED, Status.FAILED)  # nothing can change any more
 
 
 def recent_payments() -> list[Payment]:
@@ -40,7 +49,82 @@ def start():
     return redirect(url_for(".show", order_id=payment.order_id), 303)
 
 
+def watch(payment: Payment) -> None:
+    """While the user is on KakaoPay's pages, ask the order API (every few seconds) how far they got.
+
+    It is reconcile's check (service.sync): a payment KakaoPay says is over (quit, expired) is finished here too,
+    so one left open on the projector does not stay 결제 대기; one still in progress is not touched.
+    """
+    due = payment.checked_at is None or now() - payment.checked_at >= WATCH_EVERY
+    if payment.status == Status.READY and payment.tid and due:
+        service.sync(payment)
+
+
+def screen(payment: Payment, shown: int) -> dict:
+    """How this screen refreshes: while something can still change (a refund after 결제 완료 too), capped in time.
+    The version names what is on screen (`shown` exchanges), so a refresh that would change nothing is skipped."""
+    since = request.args.get("since", type=float) or time.time()
+    live = payment.status not in FINAL and time.time() - since < POLL_FOR
+    version = f"{payment.status}.{shown}.{len(payment.events)}.{live}"
+    return dict(since=since, live=live, version=version, every="1s" if payment.status in Status.IN_FLIGHT else "2s")
+
+
+def phone_qr(payment: Payment) -> dict | None:
+    """A QR code of the 모바일 웹 / 카카오톡 앱 sheet, to open it on a real phone (the PC page has its own), and
+    whether its host is this machine's loopback address, which no phone can reach."""
+    url = payment.redirect_urls.get(payment.flow) if payment.flow != "pc" else None
+    if url is None or payment.status != Status.READY:
+        return None
+    host = urlsplit(url).hostname or ""
+    loopback = host == "localhost" or host.startswith("127.") or host in ("::1", "0.0.0.0")
+    return dict(svg=segno.make(url, error="m").svg_inline(omitsize=True, border=2, dark="#191919"), loopback=loopback)
+
+
 @bp.get("/<order_id>")
 def show(order_id: str):
+    """The live diagram. htmx polls it with the version it has; an unchanged screen answers 204 (nothing swapped)."""
     payment = find_payment(order_id)
-    return page_or_partial("presenter/show.html", payment=payment, steps=story(payment), lanes=LANES)
+    watch(payment)
+    steps = story(payment)
+    exchanges, hidden = listed(payment, steps)
+    refresh = screen(payment, len(exchanges))
+    if request.headers.get("HX-Request") and request.args.get("v") == refresh["version"]:
+        return "", 204
+    mermaid = sequence_diagram(diagram_title(payment), steps)
+    return page_or_partial(
+        "presenter/show.html",
+        payment=payment,
+        steps=steps,
+        lanes=LANES,
+        refresh=refresh,
+        qr=phone_qr(payment),
+        mermaid=mermaid,
+        exchanges=exchanges,
+        hidden=hidden,
+    )
+
+
+@bp.get("/<order_id>/replay")
+def replay(order_id: str):
+    """Step through what happened, one step a page (prev/next links; arrow keys with JavaScript)."""
+    payment = find_payment(order_id)
+    steps = [step for step in story(payment) if step.state != "pending"]
+    number = min(max(request.args.get("step", 1, type=int), 1), len(steps))
+    return page_or_partial(
+        "presenter/replay.html", payment=payment, steps=steps, number=number, step=steps[number - 1], lanes=LANES
+    )
+
+
+def diagram_title(payment: Payment) -> str:
+    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label} · {payment.status_label}"
+
+
+@bp.get("/<order_id>/sequence.mmd")
+def sequence(order_id: str):
+    """The payment's sequence as Mermaid text, downloaded as a file."""
+    payment = find_payment(order_id)
+    headers = {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="strada-{order_id}.mmd"',
+    }
+    return sequence_diagram(diagram_title(payment), story(payment)), headers

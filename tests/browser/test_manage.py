@@ -59,16 +59,22 @@ def test_presenter_follows_a_live_payment(live_server, new_context, shot):
     presenter.get_by_role("button", name="새 데모 결제").click()
     expect(presenter).to_have_url(re.compile(r"/presenter/[\w-]+$"))
     steps = presenter.get_by_test_id("step")
-    expect(steps.nth(4)).to_have_attribute("data-state", "active")  # waiting for the user on the sheet
-    expect(presenter.locator(".pr-exchange").first).to_contain_text("POST ready")
+    paying = steps.filter(has_text="모바일 결제창에서 결제")
+    expect(paying).to_have_attribute("data-state", "active")  # waiting for the user on the sheet
+    expect(presenter.locator(".pr-exchange").last).to_contain_text("POST ready")
+    expect(presenter.locator(".pr-live")).to_contain_text("주문 조회(order) API")
     shot(presenter, "waiting")
     with context.expect_page() as opened:
         presenter.get_by_test_id("open-sheet").click()
     sheet = opened.value
+    expect(presenter.locator(".pr-self", has_text="결제창 열림")).to_have_attribute(
+        "data-state", "done"
+    )  # seen by the order API
     sheet.get_by_role("button", name=re.compile("결제하기$")).click()
     expect(sheet.get_by_test_id("status")).to_have_text("결제 완료")
     expect(presenter.locator("#diagram")).to_have_attribute("data-status", "approved")
-    expect(steps.nth(9)).to_have_attribute("data-state", "done")
+    expect(steps.last).to_have_text(re.compile("303 → 영수증"))
+    expect(steps.last).to_have_attribute("data-state", "done")
     expect(presenter.locator(".pr-exchange").first).to_contain_text("POST approve")
     expect(presenter.locator(".pr-exchange").first).to_contain_text("(masked)")
     shot(presenter, "approved")

@@ -1,0 +1,45 @@
+// Keyboard focus across htmx swaps: when a swap removes the focused element, focus moves to the same control in
+// the new content (same id, aria-label, or name and value) or else to the swapped region's heading, never back to <body>.
+(() => {
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  let lost = null;
+
+  function sameControl(region, was) {
+    if (was.id && document.getElementById(was.id)) return document.getElementById(was.id);
+    const selectors = [];
+    if (was.label) selectors.push(`[aria-label="${CSS.escape(was.label)}"]`);
+    if (was.name && was.value) selectors.push(`[name="${CSS.escape(was.name)}"][value="${CSS.escape(was.value)}"]`);
+    if (was.name) selectors.push(`[name="${CSS.escape(was.name)}"]`);
+    for (const selector of selectors) {
+      const match = region.querySelector(selector);
+      if (match) return match;
+    }
+    return null;
+  }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const active = document.activeElement;
+    const region = event.detail.target;
+    lost = active && active !== document.body && region.contains(active)
+      ? {
+          id: active.id,
+          region: region.id,
+          label: active.getAttribute("aria-label"),
+          name: active.getAttribute("name"),
+          value: active.getAttribute("value"),
+        }
+      : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const focused = document.activeElement;
+    const was = lost;
+    lost = null;
+    if (!was || (focused && focused !== document.body && focused.isConnected)) return;
+    const region = (was.region && document.getElementById(was.region)) || event.detail.target;
+    if (!region || !region.isConnected) return;
+    const next = sameControl(region, was) || region.querySelector("h1, h2, h3") || region;
+    if (!next.matches(FOCUSABLE)) next.setAttribute("tabindex", "-1");
+    next.focus({ preventScroll: true });
+  });
+})();

@@ -1,0 +1,135 @@
+"""axe-core on every page, on a desktop and a phone, and no page wider than a 390 px phone.
+
+Pages other engineers own that still fail are xfail(strict=True) with the reason: when they are fixed, the strict
+xfail turns red and the mark must go.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from ..payments.conftest import Shop
+from .axe import assert_accessible, horizontal_overflow
+from .conftest import IPHONE_SAFARI, SCREENSHOTS
+
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+        "user_agent": IPHONE_SAFARI,
+    },
+}
+# Pages another engineer owns that still fail axe (the lead fixes them at merge); their overflow is checked anyway.
+SANDBOX_PAGES = ("sandbox-pc", "sandbox-scan", "sandbox-mobile", "sandbox-app")
+SANDBOX_REASON = "sandbox.css --muted #8b8b8b is 3.4:1 on white (the sandbox pages are issue 13 part A's)"
+
+
+@pytest.fixture
+def live_app(make_test_app):
+    """CSRF off: the test makes its payments with the app's test client, then the browser looks at them."""
+    return make_test_app(WTF_CSRF_ENABLED=False)
+
+
+def payments(app) -> dict[str, str]:
+    """One payment in each state a page shows: paid (then partly refunded), quit, failed, and one still on the sheet."""
+    shop = Shop(app)
+    made = {}
+    made["paid"] = shop.start(flow="pc")
+    shop.client.get(shop.path(shop.pay(made["paid"])))
+    shop.client.post(f"/payments/{made['paid']}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
+    made["quit"] = shop.start()
+    shop.client.get(shop.path(shop.on_sheet(made["quit"], "quit")))
+    made["failed"] = shop.start()
+    shop.client.get(shop.path(shop.pay(made["failed"], fault="approve_fail")))
+    made["ready"] = shop.start(flow="pc")
+    return made
+
+
+def every_page(app) -> dict[str, str]:
+    made = payments(app)
+    shop = Shop(app)
+    token = shop.payment(made["ready"]).redirect_urls["pc"].split("/")[-2]
+    sheet = f"/sandbox/kakaopay/mockup/v1/{token}"
+    return {
+        "catalog": "/",
+        "product": "/products/strada-plus",
+        "receipt-paid": f"/payments/{made['paid']}",
+        "result-quit": f"/payments/{made['quit']}",
+        "result-failed": f"/payments/{made['failed']}",
+        "history": "/payments",
+        "presenter": "/presenter/",
+        "presenter-live": f"/presenter/{made['ready']}",
+        "presenter-paid": f"/presenter/{made['paid']}",
+        "replay": f"/presenter/{made['paid']}/replay?step=3",
+        "sandbox-pc": f"{sheet}/info",
+        "sandbox-scan": f"{sheet}/scan",
+        "sandbox-mobile": f"{sheet}/mInfo",
+        "sandbox-app": f"{sheet}/aInfo",
+        "talk-inbox": "/sandbox/kakaopay/talk",
+        "error-404": "/products/nope",
+        "error-400": f"/payments/{made['ready']}/approve",
+    }
+
+
+def problems(page, base_url: str, pages: dict[str, str], screen: str, axe: bool) -> list[str]:
+    """Visit the pages on the screen; what axe-core (if asked) and the overflow check at 390 px found."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    found = []
+    for name, path in pages.items():
+        page.goto(base_url + path)
+        page.wait_for_timeout(1300 if name in ("sandbox-mobile", "sandbox-app") else 0)  # the bridge screen fades
+        page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{name}.png"), full_page=True)
+        try:
+            if axe:
+                assert_accessible(page, name)
+            if screen == "phone":
+                assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
+        except AssertionError as error:
+            found.append(str(error))
+    return found
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_every_page_passes_axe_and_fits(live_server, new_context, screen):
+    pages = every_page(live_server.app)
+    sandbox = {name: pages.pop(name) for name in SANDBOX_PAGES}
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    found = problems(page, live_server.url, pages, screen, axe=True)
+    found += problems(page, live_server.url, sandbox, screen, axe=False)  # axe: test_sandbox_pages_pass_axe
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.xfail(strict=True, reason=SANDBOX_REASON)
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_sandbox_pages_pass_axe(live_server, new_context, screen):
+    pages = {name: path for name, path in every_page(live_server.app).items() if name in SANDBOX_PAGES}
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    assert not problems(page, live_server.url, pages, screen, axe=True)
+
+
+def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, desktop):
+    desktop.goto(f"{live_server.url}/products/choco-pie")
+    desktop.keyboard.press("Tab")
+    skip = desktop.get_by_role("link", name="본문으로 건너뛰기")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0, "the skip link shows when focused"
+    desktop.keyboard.press("Enter")
+    assert desktop.evaluate("document.activeElement.id") == "main"
+    more = desktop.get_by_role("link", name="수량 늘리기")
+    more.focus()
+    ring = more.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert ring == "solid 3px", "a visible focus ring"
+    desktop.keyboard.press("Enter")  # htmx swaps the order box
+    expect(desktop.get_by_role("spinbutton")).to_have_value("2")
+    expect(desktop.get_by_role("link", name="수량 늘리기")).to_be_focused()  # not dropped to <body>
+    desktop.keyboard.press("Enter")
+    expect(desktop.get_by_role("spinbutton")).to_have_value("3")
+
+
+def test_code_blocks_are_keyboard_scrollable_and_labelled(live_server, desktop):
+    order_id = Shop(live_server.app).start(flow="pc")
+    desktop.goto(f"{live_server.url}/presenter/{order_id}")
+    for block in desktop.locator("pre").all():
+        assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")

@@ -1,0 +1,183 @@
+"""The presenter on a 1920×1080 projector: type scale, nothing cut, replay by keyboard alone, Mermaid copy."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from ..payments.conftest import Shop
+from .axe import horizontal_overflow
+
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture
+def live_app(make_test_app):
+    return make_test_app(WTF_CSRF_ENABLED=False)
+
+
+def refunded_pc_payment(app) -> str:
+    """A PC + QR payment, paid, then partly refunded (made with the test client, as another browser would)."""
+    shop = Shop(app)
+    order_id = shop.start(flow="pc")
+    shop.client.get(shop.path(shop.pay(order_id, method="CARD", card="104")))
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
+    return order_id
+
+
+def nothing_cut(page) -> list[str]:
+    """Code blocks and labels wider than their box (cut or scrolled sideways at the right edge)."""
+    return page.evaluate(
+        """[...document.querySelectorAll('pre, code, .pr-label, summary')]
+             .filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+             .map(el => el.className || el.tagName)"""
+    )
+
+
+def test_projector_scale_and_nothing_cut(live_server, new_context, shot):
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context(viewport=PROJECTOR).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    for details in page.locator("details").all():
+        details.locator("summary").click()  # every exchange and the export open: the widest the page gets
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")  # noqa: E731
+    assert size() >= 24, "type is sized for a projector from 1600 px"
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, "projector")
+    automatic = size()
+    page.get_by_role("button", name="글자 크게").click()
+    page.get_by_role("button", name="글자 크게").click()
+    assert size() > automatic * 1.25
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, "projector-larger")
+    page.reload()
+    assert size() > automatic * 1.25, "the chosen size is kept in this browser"
+    page.get_by_role("button", name="글자 크기 자동").click()
+    assert size() == automatic
+
+
+def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context(viewport=PROJECTOR).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    replay = page.get_by_test_id("replay")
+    for _ in range(30):  # Tab until the replay link has focus, as a keyboard user would
+        page.keyboard.press("Tab")
+        if replay.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/replay$"))
+    total = page.get_by_test_id("step").count()
+    titles = []
+    for number in range(1, total + 1):
+        expect(page.locator("#replay")).to_have_attribute("data-step", str(number))
+        expect(page).to_have_url(re.compile(r"/replay(\?step=\d+)?$"))
+        titles.append(page.locator("#step-title").inner_text())
+        assert page.get_by_test_id("why").inner_text().strip()
+        if number > 1:  # the first step is a page load; later ones are htmx swaps
+            assert page.evaluate("document.activeElement !== document.body"), "focus survives the swap"
+        if number == 2:
+            expect(page.locator(".pr-explain")).to_contain_text("approval_url에 주문번호")
+            expect(page.locator(".pr-explain pre").first).to_contain_text('"approval_url"')
+            shot(page, "replay-ready")
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#replay")).to_have_attribute("data-step", str(total))  # stays on the last step
+    assert titles[-2:] == ["POST cancel · 환불", "취소 결과"] and titles[0] == "POST /checkout · 결제하기"
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#replay")).to_have_attribute("data-step", str(total - 1))
+    expect(page).to_have_url(re.compile(rf"step={total - 1}$"))
+    page.go_back()  # the history follows the steps
+    expect(page).to_have_url(re.compile(rf"step={total}$"))
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+
+
+def test_mermaid_copy_button_copies_the_download(live_server, new_context):
+    order_id = refunded_pc_payment(live_server.app)
+    context = new_context(viewport=PROJECTOR)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    page.get_by_text("Mermaid로 내보내기").click()
+    page.get_by_role("button", name="복사").click()
+    expect(page.locator("[data-copied-for=mermaid-text]")).to_have_text("복사했습니다.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=".mmd 파일 받기").click()
+    saved = download.value.path().read_text(encoding="utf-8")
+    assert copied == saved and copied.startswith("sequenceDiagram\n") and "K-->>S: 12. 취소 결과" in copied
+
+
+MERMAID = (Path(__file__).parent / "vendor" / "mermaid" / "mermaid.min.js").read_text(encoding="utf-8")
+SOLID, DOTTED, NOTE = 0, 1, 2  # mermaid's sequence LINETYPE values
+
+
+def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
+    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context().new_page()
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    page.set_content("<!doctype html><title>mermaid</title><main></main>")
+    page.add_script_tag(content=MERMAID)
+    parsed = page.evaluate(
+        """async (text) => {
+             mermaid.initialize({startOnLoad: false});
+             const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+             const {svg} = await mermaid.render('sequence', text);
+             return {
+               type: diagram.type,
+               actors: [...diagram.db.getActors().values()].map(actor => [actor.name, actor.description]),
+               messages: diagram.db.getMessages().map(m => [m.from, m.to, m.type, m.message]),
+               rendered: svg.includes('POST cancel · 환불'),
+             };
+           }""",
+        text,
+    )
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    assert parsed["actors"] == [["B", "브라우저"], ["S", "Strada 서버"], ["K", "카카오페이"], ["P", "휴대폰 카카오톡"]]
+    assert [(src, dst, kind, label.split(". ", 1)[1]) for src, dst, kind, label in parsed["messages"]] == [
+        ("B", "S", SOLID, "POST /checkout · 결제하기"),
+        ("S", "K", SOLID, "POST ready"),
+        ("K", "S", DOTTED, "tid · 결제창 URL"),
+        ("S", "B", DOTTED, "303 → next_redirect_pc_url"),
+        ("P", "K", SOLID, "QR 스캔 → 결제"),
+        ("K", "B", DOTTED, "→ approval_url?pg_token"),
+        ("B", "S", SOLID, "GET /approve?pg_token"),
+        ("S", "K", SOLID, "POST approve"),
+        ("K", "S", DOTTED, "aid · 결제 정보"),
+        ("S", "B", DOTTED, "303 → 영수증"),
+        ("S", "K", SOLID, "POST cancel · 환불"),
+        ("K", "S", DOTTED, "취소 결과"),
+    ]
+
+
+def test_without_javascript_replay_links_work_and_the_live_page_refreshes(live_server, new_context):
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context(viewport=PROJECTOR, java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    assert '<meta http-equiv="refresh" content="5">' in page.content()  # partly refunded: more may come
+    expect(page.get_by_role("button", name="복사")).to_be_hidden()  # needs JavaScript
+    expect(page.get_by_role("group", name="글자 크기")).to_be_hidden()
+    page.get_by_test_id("replay").click()
+    page.get_by_role("link", name="다음 →").click()
+    expect(page).to_have_url(re.compile(r"step=2$"))
+    expect(page.locator("#step-title")).to_have_text("POST ready")
+
+
+def test_a_refund_appears_without_reload_then_refreshing_stops(live_server, new_context, shot):
+    shop = Shop(live_server.app)
+    order_id = shop.start(flow="pc")
+    shop.client.get(shop.path(shop.pay(order_id)))
+    page = new_context(viewport=PROJECTOR).new_page()
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    diagram = page.locator("#diagram")
+    expect(diagram).to_have_attribute("data-live", "yes")
+    page.evaluate("window.loadedOnce = true")  # gone if the page reloads
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
+    expect(diagram).to_have_attribute("data-status", "partially_refunded")
+    expect(page.get_by_test_id("step").filter(has_text="POST cancel · 환불")).to_have_attribute("data-state", "done")
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "full", "seen_canceled": 1000})
+    expect(diagram).to_have_attribute("data-status", "refunded")
+    expect(diagram).to_have_attribute("data-live", "no")
+    assert page.evaluate("window.loadedOnce === true")
+    shot(page, "refunded")
