@@ -143,6 +143,7 @@ def test_kakaotalk_payment_request_without_javascript(live_server, new_context, 
 def test_kakaotalk_payment_request_error_keeps_input_with_htmx(live_server, desktop, shot):
     buy(desktop, live_server.url)
     desktop.get_by_role("link", name="카톡결제 · 휴대폰 번호로 결제 요청 보내기").click()
+    expect(desktop.get_by_label("휴대폰 번호")).to_be_focused()  # focus follows the swap
     desktop.get_by_label("휴대폰 번호").fill("02-123")
     desktop.get_by_label("생년월일 6자리").fill("900101")
     desktop.get_by_role("button", name="결제 요청 보내기").click()
