@@ -26,7 +26,7 @@ ENDED = {"QUIT_PAYMENT": "cancel_url", "FAIL_PAYMENT": "fail_url", "FAIL_AUTH_PA
 
 @bp.context_processor
 def merchant():
-    return {"merchant_name": current_app.config.get("SANDBOX_MERCHANT_NAME", "Strada")}
+    return {"merchant_name": current_app.config["SANDBOX_MERCHANT_NAME"]}
 
 
 @bp.after_request
