@@ -20,6 +20,7 @@ ENV_KEYS = (
     "SANDBOX_PAYMENT_TTL",
     "SANDBOX_FAULT",
     "SANDBOX_SLOW_SECONDS",
+    "SANDBOX_MERCHANT_NAME",
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
@@ -44,6 +45,7 @@ class Config:
     # "server_error" (HTTP 500). The sheet's 테스트 옵션 sets the same per payment.
     SANDBOX_FAULT: str | None = None
     SANDBOX_SLOW_SECONDS = 12.0
+    SANDBOX_MERCHANT_NAME = "Strada"  # the 가맹점 name the sandbox's sheet and QR page show (Kakao's is per CID)
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving

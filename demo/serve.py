@@ -25,9 +25,35 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
+def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
+    """True when a server could listen on host:port now (SO_REUSEADDR, as gunicorn binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def next_free_port(port: int) -> int | None:
+    return next((candidate for candidate in range(port + 1, port + 50) if port_is_free(candidate)), None)
+
+
+def check_port(port: int) -> None:
+    """Stop before printing URLs and a QR code when another program already listens on the port."""
+    if port_is_free(port):
+        return
+    free = next_free_port(port)
+    hint = f"PORT={free} ./run.sh" if free else "PORT=<다른 포트> ./run.sh"
+    busy = f"포트 {port}은(는) 이미 다른 프로그램이 쓰고 있습니다 (Connection in use)."
+    sys.exit(f"\n  {busy}\n  다른 포트로 시작하세요: {hint}\n")
+
+
 def main() -> None:
     load_dotenv()
     port = int(os.environ.get("PORT", "5000"))
+    check_port(port)
     lan_url = f"http://{lan_address()}:{port}"
     os.environ.setdefault("PUBLIC_BASE_URL", lan_url)
     print(f"\n  Strada Pay 데모\n  이 컴퓨터:  http://localhost:{port}\n  같은 Wi-Fi: {lan_url}")

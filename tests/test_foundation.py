@@ -75,9 +75,19 @@ def test_product_partial_for_htmx(client):
 
 
 def test_quantity_is_kept_in_range(client):
-    assert "217,800원" in client.get("/products/choco-pie?quantity=500").get_data(as_text=True)  # 99 × 2,200
-    assert "2,200원 × 1" in client.get("/products/choco-pie?quantity=-3").get_data(as_text=True)
-    assert "2,200원 × 1" in client.get("/products/choco-pie?quantity=abc").get_data(as_text=True)
+    """Out-of-range or garbled quantities redirect to the URL of what is shown; htmx gets it as HX-Replace-Url."""
+    for typed, shown in (
+        ("500", "/products/choco-pie?quantity=99"),
+        ("-3", "/products/choco-pie"),
+        ("abc", "/products/choco-pie"),
+    ):
+        response = client.get(f"/products/choco-pie?quantity={typed}")
+        assert response.status_code == 303 and response.location == shown
+    assert "217,800원" in client.get("/products/choco-pie?quantity=500", follow_redirects=True).get_data(as_text=True)
+    partial = client.get("/products/choco-pie?quantity=312", headers={"HX-Request": "true"})
+    assert partial.headers["HX-Replace-Url"] == "/products/choco-pie?quantity=99"
+    assert 'value="99"' in partial.get_data(as_text=True) and "217,800원" in partial.get_data(as_text=True)
+    assert client.get("/products/choco-pie?quantity=7").status_code == 200
 
 
 def test_not_found_page_is_friendly(client):

@@ -9,9 +9,9 @@ PRODUCTS = [
     dict(
         slug="choco-pie",
         name="초코파이",
-        summary="KakaoPay 개발 문서의 그 상품, 2,200원",
+        summary="KakaoPay 개발 문서 예제에 나오는 그 상품",
         description="카카오페이 단건결제 예제에 나오는 바로 그 초코파이. "
-        "부가세 200원이 포함된 2,200원으로 결제 흐름을 확인해 보세요.",
+        "공급가액과 부가세가 나뉘는 과세 상품으로 결제 흐름을 확인해 보세요.",
         price=2200,
         art="choco",
     ),
@@ -37,7 +37,7 @@ PRODUCTS = [
     dict(
         slug="americano",
         name="아메리카노 기프티콘",
-        summary="회의 전에 한 잔, 4,500원",
+        summary="회의 전에 한 잔, 팀 전체에 선물하기",
         description="디자인 리뷰를 버티게 해 줄 아메리카노 한 잔. 수량을 바꿔 팀 전체에 선물해 보세요.",
         price=4500,
         art="coffee",
@@ -45,7 +45,7 @@ PRODUCTS = [
     dict(
         slug="payments-book",
         name="도서 《결제 시스템 설계》",
-        summary="도서는 면세, 22,000원",
+        summary="상태 머신부터 대사까지, 면세 도서",
         description="결제 상태 머신, 멱등성, 대사까지 다루는 실무서. 도서는 부가가치세 면세 상품입니다.",
         price=22000,
         tax_free=True,

@@ -1,4 +1,4 @@
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..extensions import db
@@ -22,9 +22,15 @@ def index():
 
 @bp.get("/products/<slug>")
 def product(slug: str):
+    """The product page; for htmx its order box. The URL always names the quantity shown (a typed 312 → 99)."""
     item = db.first_or_404(select(Product).filter_by(slug=slug))
     quantity = requested_quantity()
-    template = "catalog/_order_box.html" if request.headers.get("HX-Request") else "catalog/product.html"
-    return render_template(
-        template, product=item, quantity=quantity, amounts=item.amounts(quantity), max_quantity=MAX_QUANTITY
-    )
+    shown_url = url_for("catalog.product", slug=slug, quantity=quantity if quantity > 1 else None)
+    typed = request.args.get("quantity")
+    if typed is not None and typed != str(quantity) and not request.headers.get("HX-Request"):
+        return redirect(shown_url, 303)
+    amounts = item.amounts(quantity)
+    context = dict(product=item, quantity=quantity, amounts=amounts, max_quantity=MAX_QUANTITY)
+    if request.headers.get("HX-Request"):
+        return render_template("catalog/_order_box.html", **context), {"HX-Replace-Url": shown_url}
+    return render_template("catalog/product.html", **context)

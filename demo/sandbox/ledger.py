@@ -2,8 +2,9 @@
 
 Statuses follow the order API: READY → SEND_TMS / OPEN_PAYMENT → SELECT_METHOD → AUTH_PASSWORD (paid on the sheet,
 waiting for the merchant's approve) → SUCCESS_PAYMENT → PART_CANCEL_PAYMENT / CANCEL_PAYMENT; the user quitting is
-QUIT_PAYMENT, a failure FAIL_PAYMENT. A payment not finished within SANDBOX_PAYMENT_TTL expires: it is stored as
-FAIL_PAYMENT (as KakaoPay's order API reports an abandoned payment) the next time anything looks at it.
+QUIT_PAYMENT, a wrong 결제 비밀번호 FAIL_AUTH_PASSWORD, any other failure FAIL_PAYMENT. A payment not finished
+within SANDBOX_PAYMENT_TTL expires: it is stored as FAIL_PAYMENT (as KakaoPay's order API reports an abandoned
+payment) the next time anything looks at it.
 """
 
 import secrets
@@ -69,17 +70,30 @@ def choose_method(payment: SandboxPayment, method: str, card_company: str | None
     )
 
 
-def pay(payment: SandboxPayment, method: str, card_company: str | None, fault: str | None) -> bool:
-    """The user confirmed on the sheet (password entered): AUTH_PASSWORD with a fresh pg_token."""
+def pay(
+    payment: SandboxPayment, method: str, card_company: str | None, fault: str | None, install_month: int = 0
+) -> bool:
+    """The user confirmed on the sheet (password entered): AUTH_PASSWORD with a fresh pg_token.
+
+    ``install_month`` is the buyer's 할부 choice for a card; one fixed by the merchant at ready wins.
+    """
+    if payment.install_month is not None or method != "CARD":
+        install_month = payment.install_month
     return move(
         payment,
         BEFORE_PAYMENT,
         "AUTH_PASSWORD",
         method=method,
         card_company=card_company,
+        install_month=install_month,
         fault=fault or None,
         pg_token=secrets.token_hex(10),
     )
+
+
+def fail_password(payment: SandboxPayment) -> bool:
+    """A wrong 결제 비밀번호 on the sheet ends the payment as FAIL_AUTH_PASSWORD."""
+    return move(payment, BEFORE_PAYMENT, "FAIL_AUTH_PASSWORD", finished_at=now())
 
 
 def quit_payment(payment: SandboxPayment) -> bool:

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import random
 import re
 from urllib.parse import urlsplit
 
@@ -11,11 +12,29 @@ from sqlalchemy import select
 
 from ..extensions import db
 from . import bp, ledger
-from .models import CARD_COMPANIES, SandboxMessage, SandboxPayment
+from .models import BEFORE_PAYMENT, CARD_COMPANIES, SandboxMessage, SandboxPayment
 
 PAGE = "/mockup/v1/<token>/"
 FAULTS = {"": "정상", "approve_fail": "승인 실패 (−780)", "slow": "느린 응답", "server_error": "서버 오류 (500)"}
+INSTALLMENTS = {0: "일시불", **{months: f"{months}개월" for months in range(2, 13)}}
+PASSWORD = "123456"  # the sandbox's 결제 비밀번호; any other six digits demo FAIL_AUTH_PASSWORD
+SHEETS = {"scan": "sandbox.scan_page", "mobile": "sandbox.mobile_page", "app": "sandbox.app_page"}
 LOOPBACK = re.compile(r"^(localhost|127\.|\[?::1\]?$|0\.0\.0\.0)")
+PHONE_ERROR = "휴대폰 번호를 010으로 시작하는 10~11자리 숫자로 입력해 주세요."
+ENDED = {"QUIT_PAYMENT": "cancel_url", "FAIL_PAYMENT": "fail_url", "FAIL_AUTH_PASSWORD": "fail_url"}
+
+
+@bp.context_processor
+def merchant():
+    return {"merchant_name": current_app.config["SANDBOX_MERCHANT_NAME"]}
+
+
+@bp.after_request
+def no_store(response):
+    """Hosted pages are never cached: Back after paying must not show a live sheet."""
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def load(token: str) -> SandboxPayment:
@@ -26,16 +45,21 @@ def load(token: str) -> SandboxPayment:
 
 def merchant_url(payment: SandboxPayment) -> str | None:
     """Where Kakao sends the browser once the payment left the sheet: approval, cancel or fail URL."""
-    if payment.pg_token and payment.status not in ("FAIL_PAYMENT", "QUIT_PAYMENT"):
+    if payment.pg_token and payment.status not in ENDED:
         joiner = "&" if "?" in payment.approval_url else "?"
         return f"{payment.approval_url}{joiner}pg_token={payment.pg_token}"
-    return {"QUIT_PAYMENT": payment.cancel_url, "FAIL_PAYMENT": payment.fail_url}.get(payment.status)
+    return getattr(payment, ENDED[payment.status]) if payment.status in ENDED else None
 
 
 def public_url(endpoint: str, **values) -> str:
     """A sandbox URL on PUBLIC_BASE_URL (or this request's host): what a phone or the merchant's browser opens."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
     return base + url_for(endpoint, **values)
+
+
+def via_arg(source) -> str:
+    via = source.get("via", "scan")
+    return via if via in SHEETS else "scan"
 
 
 @bp.get(PAGE + "info")
@@ -58,12 +82,24 @@ def pc_page(token: str):
 
 @bp.get(PAGE + "status")
 def status(token: str):
-    """The PC page's live status (htmx polls it); once the phone is done it sends the browser on."""
+    """The PC page's live status (htmx polls it with the status it shows); once the phone is done it sends the
+    browser on. An unchanged status answers 204, so the page (and its aria-live region) stays as it is."""
     payment = load(token)
     target = merchant_url(payment)
     if target and request.headers.get("HX-Request") and payment.status != "SUCCESS_PAYMENT":
         return "", 200, {"HX-Redirect": target}
+    if request.args.get("seen") == payment.status:
+        return "", 204
     return render_template("sandbox/_status.html", payment=payment, seconds_left=ledger.seconds_left(payment))
+
+
+@bp.get(PAGE + "watch")
+def watch(token: str):
+    """An open sheet polls this: once the payment ended elsewhere (quit on the PC, expiry) it shows the sheet again."""
+    payment = load(token)
+    if payment.status in BEFORE_PAYMENT:
+        return "", 204
+    return "", 200, {"HX-Redirect": url_for(SHEETS[via_arg(request.args)], token=token)}
 
 
 def sheet(token: str, via: str):
@@ -74,6 +110,7 @@ def sheet(token: str, via: str):
         payment=payment,
         via=via,
         cards=CARD_COMPANIES,
+        installments=INSTALLMENTS,
         faults=FAULTS,
         seconds_left=ledger.seconds_left(payment),
         done_url=merchant_url(payment),
@@ -95,19 +132,68 @@ def app_page(token: str):
     return sheet(token, "app")
 
 
-def chosen_method() -> tuple[str, str | None]:
-    card = request.form.get("card", "")
-    if request.form.get("method") == "CARD":
+def chosen_method(form) -> tuple[str, str | None]:
+    card = form.get("card", "")
+    if form.get("method") == "CARD":
         return "CARD", card if card in CARD_COMPANIES else next(iter(CARD_COMPANIES))
     return "MONEY", None
+
+
+def chosen_install_month(form) -> int:
+    months = form.get("install_month", 0, type=int)
+    return months if months in INSTALLMENTS else 0
 
 
 @bp.post(PAGE + "select")
 def select_method(token: str):
     """The user picked 카카오페이머니 or a card on the sheet (SELECT_METHOD shows on the PC page)."""
     payment = load(token)
-    ledger.choose_method(payment, *chosen_method())
+    ledger.choose_method(payment, *chosen_method(request.form))
     return "", 204
+
+
+@bp.get(PAGE + "password")
+def password_page(token: str):
+    """결제 비밀번호: a 6-digit keypad (shuffled, as KakaoPay's is) for the method chosen on the sheet."""
+    payment, via = load(token), via_arg(request.args)
+    if payment.status not in BEFORE_PAYMENT:
+        return redirect(url_for(SHEETS[via], token=token), 303)
+    method, card = chosen_method(request.args)
+    return render_template(
+        "sandbox/password.html",
+        payment=payment,
+        via=via,
+        method=method,
+        card=card,
+        install_month=chosen_install_month(request.args),
+        fault=request.args.get("fault", "") if request.args.get("fault") in FAULTS else "",
+        keys=random.sample("0123456789", 10),
+        sheets=SHEETS,
+        password_hint=PASSWORD,
+        error=request.args.get("error"),
+        seconds_left=ledger.seconds_left(payment),
+    )
+
+
+def keypad(token: str, via: str, form, **extra):
+    """To the 결제 비밀번호 page, carrying what the sheet chose."""
+    fields = {key: form.get(key, "") for key in ("method", "card", "install_month", "fault")}
+    return redirect(url_for("sandbox.password_page", token=token, via=via, **fields, **extra), 303)
+
+
+def enter_password(payment: SandboxPayment, form) -> None:
+    """pay with the password typed on the keypad (scripts and tests may post pay without one: no keypad step)."""
+    password = form.get("password")
+    if password is not None and not hmac.compare_digest(password, PASSWORD):
+        ledger.fail_password(payment)
+        return
+    fault = form.get("fault", "")
+    ledger.pay(
+        payment,
+        *chosen_method(form),
+        fault=fault if fault in FAULTS else None,
+        install_month=chosen_install_month(form),
+    )
 
 
 @bp.post(PAGE + "sheet")
@@ -115,9 +201,13 @@ def submit(token: str):
     """pay / quit / fail from the sheet (or quit from the PC page). Phones doing their own flow are redirected."""
     payment = load(token)
     action, via = request.form.get("action"), request.form.get("via", "scan")
-    fault = request.form.get("fault", "")
+    if action == "auth":  # 결제하기: on to the 결제 비밀번호 keypad
+        ledger.choose_method(payment, *chosen_method(request.form))
+        return keypad(token, via_arg(request.form), request.form)
+    if action == "pay" and not re.fullmatch(r"\d{6}", request.form.get("password", "000000")):
+        return keypad(token, via_arg(request.form), request.form, error="digits")
     if action == "pay":
-        ledger.pay(payment, *chosen_method(), fault=fault if fault in FAULTS else None)
+        enter_password(payment, request.form)
     elif action == "quit":
         ledger.quit_payment(payment)
     elif action == "fail":
@@ -138,20 +228,37 @@ def phone_number() -> str | None:
     return digits if re.fullmatch(r"01[016789]\d{7,8}", digits) else None
 
 
+def tms_form(payment: SandboxPayment, **context):
+    """카톡결제: its own page (no auto-refresh wipes what is typed), or for htmx the form alone."""
+    template = "sandbox/_tms.html" if request.headers.get("HX-Request") else "sandbox/tms.html"
+    return render_template(template, payment=payment, **context)
+
+
+def tms_error(phone: str | None, birth: str) -> str | None:
+    if not phone:
+        return PHONE_ERROR
+    if not re.fullmatch(r"\d{6}", birth):
+        return "생년월일을 6자리 숫자로 입력해 주세요. 예: 1990년 1월 1일이면 900101"
+    return None
+
+
+@bp.get(PAGE + "tms")
+def tms_page(token: str):
+    return tms_form(load(token))
+
+
 @bp.post(PAGE + "tms")
 def send_message(token: str):
     """휴대폰 번호 + 생년월일: a payment request message to that KakaoTalk (status SEND_TMS)."""
     payment = load(token)
-    phone, birth = phone_number(), request.form.get("birth", "")
-    if not phone or not re.fullmatch(r"\d{6}", birth):
-        return render_template(
-            "sandbox/_tms.html", payment=payment, error="휴대폰 번호와 생년월일 6자리를 확인해 주세요."
-        )
+    phone, birth = phone_number(), request.form.get("birth", "").strip()
+    if error := tms_error(phone, birth):
+        return tms_form(payment, error=error, phone=request.form.get("phone", ""), birth=birth)
     masked = f"{phone[:3]}-****-{phone[-4:]}"
     db.session.add(SandboxMessage(payment_id=payment.id, phone_hash=phone_digest(phone), phone_masked=masked))
     db.session.commit()
     ledger.move(payment, ("READY", "OPEN_PAYMENT"), "SEND_TMS")
-    return render_template("sandbox/_tms.html", payment=payment, sent=masked)
+    return tms_form(payment, sent=masked)
 
 
 @bp.route("/talk", methods=["GET", "POST"])
@@ -162,5 +269,8 @@ def inbox():
     if phone:
         query = select(SandboxMessage).filter_by(phone_hash=phone_digest(phone)).order_by(SandboxMessage.id.desc())
         messages = db.session.scalars(query).all()
-    error = "휴대폰 번호를 확인해 주세요." if request.method == "POST" and not phone else None
-    return render_template("sandbox/talk.html", messages=messages, error=error, asked=phone is not None)
+    for message in messages:
+        ledger.is_expired(message.payment)
+    error = PHONE_ERROR if request.method == "POST" and not phone else None
+    typed = request.form.get("phone", "")
+    return render_template("sandbox/talk.html", messages=messages, error=error, asked=phone is not None, typed=typed)

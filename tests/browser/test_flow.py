@@ -14,6 +14,15 @@ def buy(page, base_url: str, slug: str = "choco-pie", quantity: int = 2) -> None
     page.get_by_role("button", name="카카오페이로 결제").click()
 
 
+def pay_on_sheet(page, amount: str | None = None, password: str = "123456") -> None:
+    """결제하기 on the sheet, then the 결제 비밀번호 on the keypad (six digits submit it)."""
+    name = f"{amount} 결제하기" if amount else re.compile("결제하기$")
+    page.get_by_role("button", name=name).click()
+    expect(page.get_by_role("heading", name="결제 비밀번호 입력")).to_be_visible()
+    for digit in password:
+        page.locator(f"[data-key='{digit}']").click()
+
+
 def scan_qr(page, tmp_path) -> str:
     """Decode the QR code on the PC page from a screenshot, as a phone camera would."""
     path = tmp_path / "qr.png"
@@ -38,8 +47,9 @@ def test_desktop_qr_scanned_by_kakaotalk_on_iphone(live_server, desktop, phone, 
     mobile.get_by_role("radio", name=re.compile("^카드")).check()
     expect(desktop.get_by_test_id("sandbox-status")).to_have_attribute("data-status", "SELECT_METHOD")
     shot(mobile, "scan-sheet")
-    mobile.get_by_role("button", name="4,400원 결제하기").click()
-    expect(mobile.get_by_text("PC 화면을 확인하세요")).to_be_visible()
+    pay_on_sheet(mobile, "4,400원")
+    expect(mobile.get_by_text("PC 화면을 확인해 주세요")).to_be_visible()
+    expect(mobile.get_by_test_id("sheet-closed")).to_contain_text("결제가 완료되었습니다")
     shot(mobile, "scan-done")
 
     expect(desktop).to_have_url(re.compile(r"/payments/[\w-]+$"))
@@ -57,7 +67,7 @@ def test_iphone_safari_pays_on_the_mobile_page(live_server, phone, shot):
     buy(page, live_server.url)
     expect(page).to_have_url(re.compile(r"/mInfo$"))
     shot(page, "mobile-sheet")
-    page.get_by_role("button", name="4,400원 결제하기").click()
+    pay_on_sheet(page, "4,400원")
     expect(page.get_by_test_id("status")).to_have_text("결제 완료")
     expect(page.get_by_test_id("receipt-total")).to_have_text("4,400원")
     shot(page, "receipt")
@@ -67,7 +77,7 @@ def test_kakaotalk_in_app_browser_pays_on_the_app_page(live_server, phone, shot)
     page = phone(ANDROID_KAKAOTALK)
     buy(page, live_server.url, "jeju-tangerine", 1)
     expect(page).to_have_url(re.compile(r"/aInfo$"))
-    page.get_by_role("button", name="15,000원 결제하기").click()
+    pay_on_sheet(page, "15,000원")
     expect(page.get_by_test_id("status")).to_have_text("결제 완료")
     expect(page.locator(".receipt")).to_contain_text("카카오페이머니")
     shot(page, "receipt")
@@ -76,7 +86,7 @@ def test_kakaotalk_in_app_browser_pays_on_the_app_page(live_server, phone, shot)
 def test_quit_on_the_sheet_lands_on_the_cancel_page(live_server, phone, shot):
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    page.get_by_role("button", name="결제 취소").click()
+    page.get_by_role("button", name="결제 중단").click()
     expect(page).to_have_url(re.compile(r"/cancel$"))
     expect(page.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
     expect(page.get_by_role("link", name="다시 결제하기")).to_be_visible()
@@ -86,7 +96,8 @@ def test_quit_on_the_sheet_lands_on_the_cancel_page(live_server, phone, shot):
 def test_simulated_failure_lands_on_the_fail_page(live_server, phone, shot):
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    page.get_by_role("button", name="실패 시뮬레이션").click()
+    page.get_by_text("테스트 옵션").click()
+    page.get_by_role("button", name="결제 실패 만들기").click()
     expect(page).to_have_url(re.compile(r"/fail$"))
     expect(page.get_by_test_id("outcome")).to_contain_text("결제에 실패했습니다")
     shot(page, "failed")
@@ -95,8 +106,9 @@ def test_simulated_failure_lands_on_the_fail_page(live_server, phone, shot):
 def test_approve_fault_ends_on_a_failed_page(live_server, phone, shot):
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    page.get_by_label("테스트 옵션").select_option("approve_fail")
-    page.get_by_role("button", name="4,400원 결제하기").click()
+    page.get_by_text("테스트 옵션").click()
+    page.get_by_label("승인 응답").select_option("approve_fail")
+    pay_on_sheet(page, "4,400원")
     expect(page.get_by_test_id("status")).to_have_text("결제 실패")
     expect(page.get_by_test_id("outcome")).to_contain_text("-780")
     shot(page, "approve-failed")
@@ -106,7 +118,7 @@ def test_quitting_on_the_phone_sends_the_pc_to_cancel(live_server, desktop, phon
     buy(desktop, live_server.url)
     mobile = phone(IPHONE_KAKAOTALK)
     mobile.goto(scan_qr(desktop, tmp_path))
-    mobile.get_by_role("button", name="결제 취소").click()
+    mobile.get_by_role("button", name="결제 중단").click()
     expect(desktop).to_have_url(re.compile(r"/cancel$"))
     expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
 
@@ -115,7 +127,8 @@ def test_failing_on_the_phone_sends_the_pc_to_fail(live_server, desktop, phone, 
     buy(desktop, live_server.url)
     mobile = phone(IPHONE_KAKAOTALK)
     mobile.goto(scan_qr(desktop, tmp_path))
-    mobile.get_by_role("button", name="실패 시뮬레이션").click()
+    mobile.get_by_text("테스트 옵션").click()
+    mobile.get_by_role("button", name="결제 실패 만들기").click()
     expect(mobile.get_by_test_id("sheet-closed")).to_contain_text("결제에 실패했습니다")
     expect(desktop).to_have_url(re.compile(r"/fail$"))
     expect(desktop.get_by_test_id("status")).to_have_text("결제 실패")
@@ -123,14 +136,14 @@ def test_failing_on_the_phone_sends_the_pc_to_fail(live_server, desktop, phone, 
 
 def test_cancel_button_on_the_pc_page(live_server, desktop):
     buy(desktop, live_server.url)
-    desktop.get_by_role("button", name="결제 취소").click()
+    desktop.get_by_role("button", name="결제 중단").click()
     expect(desktop).to_have_url(re.compile(r"/cancel$"))
     expect(desktop.get_by_test_id("status")).to_have_text("결제 취소")
 
 
 def test_payment_request_message_to_a_phone_number(live_server, desktop, new_context, shot):
     buy(desktop, live_server.url)
-    desktop.get_by_text("카톡결제 · 휴대폰 번호로 결제 요청").click()
+    desktop.get_by_role("link", name="카톡결제 · 휴대폰 번호로 결제 요청 보내기").click()
     desktop.get_by_label("휴대폰 번호").fill("010-1234-5678")
     desktop.get_by_label("생년월일 6자리").fill("900101")
     desktop.get_by_role("button", name="결제 요청 보내기").click()
@@ -145,5 +158,10 @@ def test_payment_request_message_to_a_phone_number(live_server, desktop, new_con
     expect(talk.locator(".kp-bubble")).to_contain_text("4,400원 결제를 요청했습니다")
     shot(talk, "inbox")
     talk.get_by_role("link", name="결제하기").click()
-    talk.get_by_role("button", name="4,400원 결제하기").click()
+    pay_on_sheet(talk, "4,400원")
     expect(desktop.get_by_test_id("status")).to_have_text("결제 완료")
+    talk.goto(f"{live_server.url}/sandbox/kakaopay/talk")  # the paid request has no 결제하기 any more
+    talk.get_by_label("휴대폰 번호").fill("01012345678")
+    talk.get_by_role("button", name="메시지 보기").click()
+    expect(talk.get_by_test_id("message-state")).to_have_text("결제가 완료되었습니다")
+    expect(talk.get_by_role("link", name="결제하기")).to_have_count(0)

@@ -5,12 +5,12 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import IPHONE_SAFARI
-from .test_flow import buy
+from .test_flow import buy, pay_on_sheet
 
 
 def pay_on_phone(page, base_url, slug="choco-pie", quantity=2):
     buy(page, base_url, slug, quantity)
-    page.get_by_role("button", name=re.compile("결제하기$")).click()
+    pay_on_sheet(page)
     expect(page.get_by_test_id("status")).to_have_text("결제 완료")
 
 
@@ -35,7 +35,7 @@ def test_history_filters_with_htmx(live_server, desktop, phone, shot):
     page = phone(IPHONE_SAFARI)
     pay_on_phone(page, live_server.url)
     buy(page, live_server.url, "americano", 1)
-    page.get_by_role("button", name="결제 취소").click()
+    page.get_by_role("button", name="결제 중단").click()
     desktop.goto(f"{live_server.url}/payments")
     expect(desktop.get_by_test_id("count")).to_have_text("2건")
     expect(desktop.get_by_test_id("net-total")).to_have_text("4,400원")
@@ -70,7 +70,7 @@ def test_presenter_follows_a_live_payment(live_server, new_context, shot):
     expect(presenter.locator(".pr-self", has_text="결제창 열림")).to_have_attribute(
         "data-state", "done"
     )  # seen by the order API
-    sheet.get_by_role("button", name=re.compile("결제하기$")).click()
+    pay_on_sheet(sheet)
     expect(sheet.get_by_test_id("status")).to_have_text("결제 완료")
     expect(presenter.locator("#diagram")).to_have_attribute("data-status", "approved")
     expect(steps.last).to_have_text(re.compile("303 → 영수증"))
