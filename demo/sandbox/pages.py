@@ -14,7 +14,13 @@ from . import bp, ledger
 from .models import CARD_COMPANIES, SandboxMessage, SandboxPayment
 
 PAGE = "/mockup/v1/<token>/"
-FAULTS = {"": "정상", "approve_fail": "승인 실패 (−780)", "slow": "느린 응답", "server_error": "서버 오류 (500)"}
+FAULTS = {
+    "": "정상",
+    "approve_fail": "승인 실패 (−780)",
+    "slow": "느린 응답",
+    "server_error": "서버 오류 (500)",
+    "charge_fail": "정기결제 청구 실패 (−782)",
+}
 LOOPBACK = re.compile(r"^(localhost|127\.|\[?::1\]?$|0\.0\.0\.0)")
 
 
