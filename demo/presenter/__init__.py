@@ -11,7 +11,7 @@ from ..payments.devices import FLOWS
 from ..payments.models import FLOW_LABELS, Payment
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id
-from .story import LANES, story
+from .story import lanes, story
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
 
@@ -43,4 +43,4 @@ def start():
 @bp.get("/<order_id>")
 def show(order_id: str):
     payment = find_payment(order_id)
-    return page_or_partial("presenter/show.html", payment=payment, steps=story(payment), lanes=LANES)
+    return page_or_partial("presenter/show.html", payment=payment, steps=story(payment), lanes=lanes(payment))

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from ..payments.models import ApiExchange, Payment, Status
+from ..payments.models import SERVER_FLOW, ApiExchange, Payment, Status
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
 BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
+CHARGE_LANES = ("Strada 서버 (정기결제 청구)", "카카오페이")  # a charge has no browser and no phone
 ENDED = {Status.CANCELLED: "cancel_url", Status.FAILED: "fail_url"}
 
 
@@ -41,10 +42,46 @@ def call_steps(exchange: ApiExchange | None, request_label: str, answer_label: s
     ]
 
 
-def story(payment: Payment) -> list[Step]:
+def lanes(payment: Payment) -> tuple[str, ...]:
+    return CHARGE_LANES if payment.flow == SERVER_FLOW else LANES
+
+
+def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:
     calls: dict[str, list[ApiExchange]] = {}
     for exchange in payment.exchanges:
         calls.setdefault(exchange.endpoint, []).append(exchange)
+    return calls
+
+
+def later_calls(calls: dict[str, list[ApiExchange]]) -> list[Step]:
+    """Order lookups and refunds made after the payment."""
+    steps = []
+    for exchange in calls.get("order", []):
+        steps += call_steps(exchange, "POST order · 주문 조회", "상태", False)
+    for exchange in calls.get("cancel", []):
+        steps += call_steps(exchange, "POST cancel · 환불", "취소 결과", False)
+    return steps
+
+
+def charge_story(payment: Payment) -> list[Step]:
+    """A subscription's later charge: the server calls KakaoPay with the SID; nobody is in the loop."""
+    calls = calls_by_endpoint(payment)
+    approved = payment.status in Status.PAID
+    steps = [Step(SERVER, SERVER, "charge-due · 결제일 도래 (cron 또는 콘솔)", "done")]
+    steps += call_steps(
+        next(iter(calls.get("subscription", [])), None), "POST subscription · sid", "새 tid · aid", True
+    )
+    outcome = "결제 완료 · 영수증" if approved else payment.status_label
+    state = "done" if approved else "error" if payment.status == Status.FAILED else "pending"
+    steps.append(Step(SERVER, SERVER, outcome, state))
+    steps += later_calls(calls)
+    return [Step(step.src - SERVER, step.dst - SERVER, step.label, step.state, step.exchange) for step in steps]
+
+
+def story(payment: Payment) -> list[Step]:
+    if payment.flow == SERVER_FLOW:
+        return charge_story(payment)
+    calls = calls_by_endpoint(payment)
     claimed = any(event.to_status == Status.APPROVING for event in payment.events)
     ended_by_user = payment.status in ENDED and not claimed and payment.tid is not None
     user = {
@@ -80,8 +117,4 @@ def story(payment: Payment) -> list[Step]:
             "done" if approved else "error" if payment.status == Status.FAILED else "pending",
         )
     )
-    for exchange in calls.get("order", []):
-        steps += call_steps(exchange, "POST order · 주문 조회", "상태", False)
-    for exchange in calls.get("cancel", []):
-        steps += call_steps(exchange, "POST cancel · 환불", "취소 결과", False)
-    return steps
+    return steps + later_calls(calls)
