@@ -6,7 +6,7 @@ from ..payments.models import SERVER_FLOW, ApiExchange, Payment, Status
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
 BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
-CHARGE_LANES = ("Strada 서버 (정기결제 청구)", "카카오페이")  # a charge has no browser and no phone
+CHARGE_LANES = ("Strada 서버 · 정기결제 청구 (cron)", "카카오페이")  # a charge has no browser and no phone
 ENDED = {Status.CANCELLED: "cancel_url", Status.FAILED: "fail_url"}
 
 
@@ -66,14 +66,8 @@ def later_calls(calls: dict[str, list[ApiExchange]]) -> list[Step]:
 def charge_story(payment: Payment) -> list[Step]:
     """A subscription's later charge: the server calls KakaoPay with the SID; nobody is in the loop."""
     calls = calls_by_endpoint(payment)
-    approved = payment.status in Status.PAID
-    steps = [Step(SERVER, SERVER, "charge-due · 결제일 도래 (cron 또는 콘솔)", "done")]
-    steps += call_steps(
-        next(iter(calls.get("subscription", [])), None), "POST subscription · sid", "새 tid · aid", True
-    )
-    outcome = "결제 완료 · 영수증" if approved else payment.status_label
-    state = "done" if approved else "error" if payment.status == Status.FAILED else "pending"
-    steps.append(Step(SERVER, SERVER, outcome, state))
+    charge = next(iter(calls.get("subscription", [])), None)
+    steps = call_steps(charge, "POST subscription · sid (사용자 없음)", "새 tid · aid · 결제 완료", True)
     steps += later_calls(calls)
     return [Step(step.src - SERVER, step.dst - SERVER, step.label, step.state, step.exchange) for step in steps]
 

@@ -45,7 +45,7 @@ def test_subscription_from_phone_to_cancellation(live_server, phone, desktop, sh
     expect(desktop.get_by_test_id("status")).to_have_text("전액 취소")
     order_id = desktop.url.rsplit("/", 1)[1]
     desktop.goto(f"{live_server.url}/presenter/{order_id}")
-    expect(desktop.get_by_test_id("step")).to_have_count(6)
+    expect(desktop.get_by_test_id("step")).to_have_count(4)
     shot(desktop, "presenter-charge")
 
     page.reload()
@@ -66,7 +66,9 @@ def test_subscription_from_phone_to_cancellation(live_server, phone, desktop, sh
     expect(desktop.get_by_test_id("subscription-message")).to_contain_text("0건 청구")
     expect(desktop.get_by_test_id("charge")).to_have_count(4)
     with live_server.app.app_context():  # the books equal the sandbox's: four payments, one refunded
-        paid = select(func.count()).where(SandboxPayment.cid == "TCSUBSCRIP", SandboxPayment.status == "SUCCESS_PAYMENT")
+        paid = select(func.count()).where(
+            SandboxPayment.cid == "TCSUBSCRIP", SandboxPayment.status == "SUCCESS_PAYMENT"
+        )
         assert db.session.scalar(paid) == 3
         refunded = select(func.count()).where(SandboxPayment.status == "CANCEL_PAYMENT")
         assert db.session.scalar(refunded) == 1
