@@ -108,3 +108,30 @@ def test_a_failed_charge_is_shown_and_retried(app, buyer, runner):
         assert charge.attempts == 2
         attempts = db.session.scalars(select(Payment).where(Payment.flow == "server")).all()
         assert [p.status for p in attempts] == ["failed", "approved"]
+
+
+def test_a_timed_out_charge_is_retried_with_the_same_order_and_paid_once(make_test_app):
+    from demo.sandbox.models import SandboxPayment
+
+    from ..payments.test_contract import eventually
+    from .conftest import Buyer
+
+    app = make_test_app(KAKAOPAY_TIMEOUT=0.3, SANDBOX_SLOW_SECONDS=0.8)
+    buyer = Buyer(app)
+    subscription = buyer.start()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["subscriptions", "clock", "--advance"])
+    app.config["SANDBOX_FAULT"] = "slow"
+    result = runner.invoke(args=["subscriptions", "charge-due"])
+    assert "unknown" in result.output and "timeout" in result.output
+    assert charges(app, subscription.key)[1] == (2, "unknown", "approving")
+
+    with app.app_context():
+        sid_payments = select(db.func.count()).where(SandboxPayment.sid == subscription.billing_key)
+        assert eventually(lambda: db.session.scalar(sid_payments) == 2)  # KakaoPay went on: first + this charge
+    app.config["SANDBOX_FAULT"] = None
+    assert "1 charge(s)" in runner.invoke(args=["subscriptions", "charge-due"]).output
+    assert charges(app, subscription.key)[1] == (2, "paid", "approved")
+    with app.app_context():
+        assert db.session.scalar(sid_payments) == 2  # the retry got the same charge back, not a second one
+        assert db.session.scalar(select(db.func.count()).where(Payment.flow == "server")) == 1
