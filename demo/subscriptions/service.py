@@ -242,3 +242,21 @@ def deactivate(subscription: Subscription, by: str) -> None:
     payments.record(subscription.first_payment, result.exchange)
     payments.note(subscription.first_payment, f"정기결제 해지 ({'구매자' if by == 'buyer' else '콘솔'})")
     move(subscription, State.INACTIVE, deactivated_at=now(), deactivated_by=by)
+
+
+def check_billing_key(subscription: Subscription) -> str:
+    """Ask the provider about the billing key. One deactivated there (e.g. by the buyer in KakaoTalk) ends the
+    subscription here too, so nothing more is charged. Returns the provider's status."""
+    refresh(subscription)
+    if subscription.billing_key is None:
+        raise SubscriptionError("첫 결제가 끝나지 않아 정기결제 키가 없습니다.")
+    try:
+        result = get_provider(True).billing_status(subscription.billing_key)
+    except PaymentError as error:
+        payments.record(subscription.first_payment, error.exchange)
+        raise SubscriptionError(f"상태를 확인하지 못했습니다: {error.message} ({error.code})") from error
+    payments.record(subscription.first_payment, result.exchange)
+    if not result.active and subscription.status == State.ACTIVE:
+        payments.note(subscription.first_payment, f"정기결제 해지 확인 (카카오페이 상태 {result.provider_status})")
+        move(subscription, State.INACTIVE, deactivated_at=result.inactivated_at or now(), deactivated_by="provider")
+    return result.provider_status

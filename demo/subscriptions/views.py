@@ -115,3 +115,15 @@ def deactivate(key: str):
     except service.SubscriptionError as error:
         flash(str(error), "subscription-error")
     return redirect(url_for(".console"), 303)
+
+
+@bp.post("/subscriptions/<key>/check")  # console only
+def check(key: str):
+    """카카오페이 상태 확인: the billing key's status at the provider; one deactivated there ends here too."""
+    subscription = find(key)
+    try:
+        status = service.check_billing_key(subscription)
+        flash(f"카카오페이 SID 상태: {status} · 구독 {subscription.status_label}", "subscription")
+    except service.SubscriptionError as error:
+        flash(str(error), "subscription-error")
+    return redirect(url_for(".console"), 303)

@@ -135,3 +135,17 @@ def test_a_timed_out_charge_is_retried_with_the_same_order_and_paid_once(make_te
     with app.app_context():
         assert db.session.scalar(sid_payments) == 2  # the retry got the same charge back, not a second one
         assert db.session.scalar(select(db.func.count()).where(Payment.flow == "server")) == 1
+
+
+def test_a_key_deactivated_at_kakaopay_ends_the_subscription_on_check(app, buyer):
+    subscription = buyer.start()
+    headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
+    body = {"cid": "TCSUBSCRIP", "sid": subscription.billing_key}
+    console = app.test_client()
+    console.post(f"/subscriptions/{subscription.key}/check")
+    assert buyer.subscription().status == "active"
+    console.post("/sandbox/kakaopay/online/v1/payment/manage/subscription/inactive", json=body, headers=headers)
+    response = console.post(f"/subscriptions/{subscription.key}/check", follow_redirects=True)
+    assert "카카오페이 SID 상태: INACTIVE" in response.get_data(as_text=True)
+    assert buyer.subscription().status == "inactive"
+    assert "카카오페이에서 해지" in console.get("/subscriptions").get_data(as_text=True)
