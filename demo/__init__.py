@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import assets, catalog, errors, filters, payments, presenter, sandbox
+    from . import assets, catalog, errors, filters, payments, presenter, sandbox, subscriptions
 
     assets.init_app(app)
     filters.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(payments.bp)
     app.register_blueprint(sandbox.bp)
     app.register_blueprint(presenter.bp)
+    app.register_blueprint(subscriptions.bp)
     payments.init_app(app)
 
     with app.app_context():

@@ -13,6 +13,7 @@ ENV_KEYS = (
     "PUBLIC_BASE_URL",
     "KAKAOPAY_SECRET_KEY",
     "KAKAOPAY_CID",
+    "KAKAOPAY_SUBSCRIPTION_CID",
     "KAKAOPAY_API_BASE",
     "KAKAOPAY_TIMEOUT",
     "PAYMENT_PROVIDER",
@@ -21,11 +22,13 @@ ENV_KEYS = (
     "SANDBOX_FAULT",
     "SANDBOX_SLOW_SECONDS",
     "SANDBOX_MERCHANT_NAME",
+    "SANDBOX_SUBSCRIPTION_CIDS",
+    "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT",
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
 )
-INT_KEYS = {"SANDBOX_PAYMENT_TTL", "STALE_AFTER", "RECONCILE_AFTER"}
+INT_KEYS = {"SANDBOX_PAYMENT_TTL", "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT", "STALE_AFTER", "RECONCILE_AFTER"}
 FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS"}
 
 
@@ -36,16 +39,20 @@ class Config:
     PAYMENT_PROVIDER = "kakaopay"
     KAKAOPAY_SECRET_KEY: str | None = None  # set it to talk to the real KakaoPay test API
     KAKAOPAY_CID = "TC0ONETIME"
+    KAKAOPAY_SUBSCRIPTION_CID = "TCSUBSCRIP"  # 정기결제 CID: the first payment and every later charge
     KAKAOPAY_API_BASE: str | None = None  # default: the built-in sandbox, in process
     KAKAOPAY_TIMEOUT = 10.0  # read timeout in seconds; connect timeout is 3 s
     # The sandbox's own "secret key". A fixed, documented dev value: it guards nothing real.
     SANDBOX_SECRET_KEY = "DEV_SANDBOX_0000000000000000000000000000"
     SANDBOX_PAYMENT_TTL = 900  # seconds a ready payment stays payable
     # Fault injection for every approve: None, "approve_fail" (−780), "slow" (sleeps SANDBOX_SLOW_SECONDS),
-    # "server_error" (HTTP 500). The sheet's 테스트 옵션 sets the same per payment.
+    # "server_error" (HTTP 500). The sheet's 테스트 옵션 sets the same per payment. "slow" and "server_error" apply to
+    # 정기결제 charges too, and "charge_fail" makes every charge fail with −782.
     SANDBOX_FAULT: str | None = None
     SANDBOX_SLOW_SECONDS = 12.0
     SANDBOX_MERCHANT_NAME = "Strada"  # the 가맹점 name the sandbox's sheet and QR page show (Kakao's is per CID)
+    SANDBOX_SUBSCRIPTION_CIDS = "TCSUBSCRIP"  # comma-separated recurring CIDs: their approve issues an SID
+    SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT = 100  # charges per SID per calendar month before −752
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving

@@ -39,6 +39,7 @@ class Product(db.Model):
     tax_free: Mapped[bool] = mapped_column(default=False)
     art: Mapped[str] = mapped_column(String(32))  # name of the product's illustration
     position: Mapped[int] = mapped_column(default=0)
+    recurring: Mapped[bool] = mapped_column(default=False)  # also sold as a monthly 정기결제
 
     def amounts(self, quantity: int) -> Amounts:
         total = self.price * quantity

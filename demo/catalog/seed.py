@@ -20,9 +20,10 @@ PRODUCTS = [
         name="Strada Plus 1개월 구독",
         summary="광고 없는 Strada, 한 달 이용권",
         description="Strada의 모든 프리미엄 기능을 한 달 동안 이용할 수 있는 구독권입니다. "
-        "자동 갱신되지 않는 단건결제 상품입니다.",
+        "한 달만 이용하려면 단건결제로, 매달 이어서 이용하려면 정기결제로 시작하세요.",
         price=9900,
         art="strada",
+        recurring=True,
     ),
     dict(
         slug="jeju-tangerine",
@@ -63,7 +64,7 @@ def seed_catalog(replace: bool) -> int:
         if product is None:
             db.session.add(Product(position=position, **fields))
         elif replace:
-            for key, value in {"tax_free": False, **fields, "position": position}.items():
+            for key, value in {"tax_free": False, "recurring": False, **fields, "position": position}.items():
                 setattr(product, key, value)
         else:
             continue

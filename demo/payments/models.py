@@ -36,6 +36,7 @@ class Status:
 
 
 FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카카오톡 앱"}
+SERVER_FLOW = "server"  # a subscription's later charge: server to server, no page at all
 
 
 class Payment(db.Model):
@@ -56,7 +57,7 @@ class Payment(db.Model):
     total_amount: Mapped[int]
     tax_free_amount: Mapped[int]
     vat_amount: Mapped[int]
-    flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app
+    flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app | server (a subscription's charge)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)  # indexed by the composites above
     tid: Mapped[str | None] = mapped_column(String(64), index=True)
     redirect_urls: Mapped[dict] = mapped_column(JSON, default=dict)  # every next_redirect_* and app scheme
@@ -73,6 +74,8 @@ class Payment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
     approved_at: Mapped[datetime | None]
     checked_at: Mapped[datetime | None]  # last time the provider's order API was asked
+    recurring: Mapped[bool] = mapped_column(default=False)  # a subscription's payment: the recurring merchant id
+    billing_key: Mapped[str | None] = mapped_column(String(64))  # issued by a recurring first payment (KakaoPay sid)
 
     events: Mapped[list["PaymentEvent"]] = relationship(
         back_populates="payment", order_by="PaymentEvent.id", cascade="all, delete-orphan"
@@ -83,7 +86,7 @@ class Payment(db.Model):
 
     @property
     def flow_label(self) -> str:
-        return FLOW_LABELS[self.flow]
+        return "정기결제 자동 청구" if self.flow == SERVER_FLOW else FLOW_LABELS[self.flow]
 
     @property
     def status_label(self) -> str:

@@ -61,10 +61,11 @@ def callback_url(endpoint: str, order_id: str) -> str:
     return public_base_url() + url_for(endpoint, order_id=order_id)
 
 
-def start(product: Product, quantity: int, flow: str, user_id: str) -> Payment:
-    """Create the order, call ready and keep tid and every redirect URL. Raises PaymentError (payment stored failed)."""
+def start(product: Product, quantity: int, flow: str, user_id: str, recurring: bool = False) -> Payment:
+    """Create the order, call ready and keep tid and every redirect URL. Raises PaymentError (payment stored failed).
+    ``recurring``: the first payment of a subscription (the provider's recurring merchant id)."""
     amounts = product.amounts(quantity)
-    provider = get_provider()
+    provider = get_provider(recurring)
     item = dict(
         item_name=product.name,
         item_code=product.slug,
@@ -80,6 +81,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str) -> Payment:
         product_id=product.id,
         flow=flow,
         status=Status.READY,
+        recurring=recurring,
         **item,
     )
     db.session.add(payment)
@@ -126,7 +128,7 @@ def approve(payment: Payment, pg_token: str) -> PaymentError | None:
 def finish_approval(payment: Payment) -> PaymentError | None:
     """Call approve for a payment this request holds in `approving`."""
     try:
-        approval = get_provider().approve(
+        approval = get_provider(payment.recurring).approve(
             payment.tid, payment.order_id, payment.user_id, payment.pg_token, payment.total_amount
         )
     except PaymentError as error:
@@ -160,6 +162,7 @@ def mark_approved(payment: Payment, approval: Approval, cause: str) -> None:
         payment_method_type=approval.method,
         card_info=approval.card_info,
         approved_at=approval.approved_at or now(),
+        billing_key=approval.billing_key,
     )
 
 
@@ -186,7 +189,7 @@ def lookup_order(payment: Payment) -> Lookup:
     payment.checked_at = now()
     db.session.commit()
     try:
-        lookup = get_provider().lookup(payment.tid)
+        lookup = get_provider(payment.recurring).lookup(payment.tid)
     except PaymentError as error:
         record(payment, error.exchange)
         raise
@@ -256,7 +259,7 @@ def refund(payment: Payment, amount: int, seen_canceled: int) -> None:
         db.session.refresh(payment)
         raise RefundError("이미 처리된 취소 요청입니다. 금액을 확인한 뒤 다시 시도해 주세요.")
     try:
-        result = get_provider().refund(payment.tid, amount, tax_free, vat)
+        result = get_provider(payment.recurring).refund(payment.tid, amount, tax_free, vat)
     except PaymentError as error:
         record(payment, error.exchange)
         if not error.retryable:  # definitely not refunded: release the claim

@@ -44,6 +44,11 @@ def checkout():
         payment = service.start(product, quantity, flow, visitor_id())
     except PaymentError as error:
         return render_template("payments/ready_error.html", error=error, product=product, quantity=quantity), 502
+    return to_provider_page(payment, flow)
+
+
+def to_provider_page(payment: Payment, flow: str):
+    """303 to the provider's page for this device (200 + HX-Redirect for htmx, which cannot follow it across)."""
     target = payment.redirect_urls[flow]
     if request.headers.get("HX-Request"):
         return "", 200, {"HX-Redirect": target}

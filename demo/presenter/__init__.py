@@ -17,7 +17,7 @@ from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id
 from .mermaid import sequence_diagram
-from .story import LANES, listed, story
+from .story import lanes, listed, story
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
 WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
@@ -90,12 +90,12 @@ def show(order_id: str):
     refresh = screen(payment, len(exchanges))
     if request.headers.get("HX-Request") and request.args.get("v") == refresh["version"]:
         return "", 204
-    mermaid = sequence_diagram(diagram_title(payment), steps)
+    mermaid = sequence_diagram(diagram_title(payment), steps, lanes(payment))
     return page_or_partial(
         "presenter/show.html",
         payment=payment,
         steps=steps,
-        lanes=LANES,
+        lanes=lanes(payment),
         refresh=refresh,
         qr=phone_qr(payment),
         mermaid=mermaid,
@@ -111,7 +111,7 @@ def replay(order_id: str):
     steps = [step for step in story(payment) if step.state != "pending"]
     number = min(max(request.args.get("step", 1, type=int), 1), len(steps))
     return page_or_partial(
-        "presenter/replay.html", payment=payment, steps=steps, number=number, step=steps[number - 1], lanes=LANES
+        "presenter/replay.html", payment=payment, steps=steps, number=number, step=steps[number - 1], lanes=lanes(payment)
     )
 
 
@@ -127,4 +127,4 @@ def sequence(order_id: str):
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Disposition": f'attachment; filename="strada-{order_id}.mmd"',
     }
-    return sequence_diagram(diagram_title(payment), story(payment)), headers
+    return sequence_diagram(diagram_title(payment), story(payment), lanes(payment)), headers

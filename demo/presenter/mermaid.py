@@ -1,8 +1,8 @@
 """A payment's story as Mermaid `sequenceDiagram` text, for pasting into a design doc (GitHub renders it)."""
 
-from .story import LANES, PHONE, Step
+from .story import CHARGE_LANES, LANES, PHONE, Step
 
-ALIASES = ("B", "S", "K", "P")  # one per lane, in LANES order
+ALIASES = dict(zip(LANES, "BSKP", strict=True)) | dict(zip(CHARGE_LANES, "SK", strict=True))
 # Mermaid reads ';' as a statement end and '#' as an entity start: both become entity codes, in one pass.
 ENTITIES = str.maketrans({"#": "#35;", ";": "#59;"})
 
@@ -18,16 +18,17 @@ def arrow(step: Step) -> str:
     return ("--" if dashed else "-") + head
 
 
-def line(number: int, step: Step) -> str:
-    src, dst, label = ALIASES[step.src], ALIASES[step.dst], text(f"{number}. {step.label}")
+def line(aliases: list[str], number: int, step: Step) -> str:
+    src, dst, label = aliases[step.src], aliases[step.dst], text(f"{number}. {step.label}")
     if step.src == step.dst:
         return f"    Note over {src}: {label} ({step.note})"
     return f"    {src}{arrow(step)}{dst}: {label}"
 
 
-def sequence_diagram(title: str, steps: list[Step]) -> str:
+def sequence_diagram(title: str, steps: list[Step], lanes: tuple[str, ...] = LANES) -> str:
     """Every step that happened (pending ones are left out), numbered like the presenter's diagram."""
     lines = ["sequenceDiagram", f"    title {text(title)}"]
-    lines += [f"    participant {alias} as {lane}" for alias, lane in zip(ALIASES, LANES, strict=True)]
-    lines += [line(number, step) for number, step in enumerate(steps, 1) if step.state != "pending"]
+    aliases = [ALIASES[lane] for lane in lanes]
+    lines += [f"    participant {alias} as {lane}" for alias, lane in zip(aliases, lanes, strict=True)]
+    lines += [line(aliases, number, step) for number, step in enumerate(steps, 1) if step.state != "pending"]
     return "\n".join(lines) + "\n"

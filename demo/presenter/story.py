@@ -6,10 +6,11 @@ Each step carries `why`: one line of Korean for the presenter's replay (what the
 import json
 from dataclasses import dataclass
 
-from ..payments.models import ApiExchange, Payment, Status
+from ..payments.models import SERVER_FLOW, ApiExchange, Payment, Status
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
 BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
+CHARGE_LANES = ("Strada 서버 · 정기결제 청구 (cron)", "카카오페이")  # a charge has no browser and no phone
 ENDED = {Status.CANCELLED: "cancel_url", Status.FAILED: "fail_url"}
 # What the order API tells about a payment still on the KakaoPay side, as the phone lane shows it.
 PHASES = {
@@ -38,6 +39,8 @@ WHY = {
     "order_answer": "카카오페이의 주문 상태가 기준입니다: 가맹점 기록을 그에 맞춥니다.",
     "cancel": "결제 취소(cancel) API로 환불합니다. 취소 금액을 면세·부가세로 나눠 보냅니다.",
     "cancel_answer": "누적 취소 금액과 취소 가능 금액을 카카오페이 응답 그대로 반영합니다.",
+    "charge": "정기결제 회차: 사용자 없이 가맹점 서버가 SID로 결제를 요청합니다 (cron의 flask subscriptions charge-due).",
+    "charge_answer": "회차마다 새 tid와 aid가 옵니다. 각 회차는 영수증과 환불이 따로 있는 결제입니다.",
     "error_answer": "오류 응답: −701·−708이면 아직 결제할 수 있고, 그 밖의 오류는 결제 실패로 끝납니다.",
 }
 
@@ -60,7 +63,7 @@ class Step:
     @property
     def is_answer(self) -> bool:
         """The provider answering the server: its exchange's response is what this step shows."""
-        return self.src == KAKAOPAY and self.exchange is not None
+        return self.src > self.dst and self.exchange is not None
 
 
 def lit(done: bool, started: bool = False) -> str:
@@ -119,10 +122,43 @@ def phone_steps(lane: int, lookups: list[ApiExchange]) -> list[Step]:
     return steps
 
 
-def story(payment: Payment) -> list[Step]:
+def lanes(payment: Payment) -> tuple[str, ...]:
+    return CHARGE_LANES if payment.flow == SERVER_FLOW else LANES
+
+
+def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:
     calls: dict[str, list[ApiExchange]] = {}
     for exchange in payment.exchanges:
         calls.setdefault(exchange.endpoint, []).append(exchange)
+    return calls
+
+
+def later_calls(lookups: list[ApiExchange], refunds: list[ApiExchange]) -> list[Step]:
+    """Order lookups and refunds made after the payment."""
+    steps = []
+    for exchange in lookups:
+        steps += call_steps(exchange, "POST order · 주문 조회", "상태", False, "order")
+    for exchange in refunds:
+        steps += call_steps(exchange, "POST cancel · 환불", "취소 결과", False, "cancel")
+    return steps
+
+
+def charge_story(payment: Payment) -> list[Step]:
+    """A subscription's later charge: the server calls KakaoPay with the SID; nobody is in the loop."""
+    calls = calls_by_endpoint(payment)
+    charge = next(iter(calls.get("subscription", [])), None)
+    steps = call_steps(charge, "POST subscription · sid (사용자 없음)", "새 tid · aid · 결제 완료", True, "charge")
+    steps += later_calls(calls.get("order", []), calls.get("cancel", []))
+    return [
+        Step(step.src - SERVER, step.dst - SERVER, step.label, step.state, step.exchange, why=step.why)
+        for step in steps
+    ]
+
+
+def story(payment: Payment) -> list[Step]:
+    if payment.flow == SERVER_FLOW:
+        return charge_story(payment)
+    calls = calls_by_endpoint(payment)
     watching, lookups = watched(payment, calls.get("order", []))
     claimed = any(event.to_status == Status.APPROVING for event in payment.events)
     ended_by_user = payment.status in ENDED and not claimed and payment.tid is not None
@@ -167,11 +203,7 @@ def story(payment: Payment) -> list[Step]:
             why=WHY["receipt"],
         )
     )
-    for exchange in lookups:
-        steps += call_steps(exchange, "POST order · 주문 조회", "상태", False, "order")
-    for exchange in calls.get("cancel", []):
-        steps += call_steps(exchange, "POST cancel · 환불", "취소 결과", False, "cancel")
-    return steps
+    return steps + later_calls(lookups, calls.get("cancel", []))
 
 
 def listed(payment: Payment, steps: list[Step]) -> tuple[list[ApiExchange], bool]:

@@ -84,6 +84,7 @@ def payment_json(payment: SandboxPayment) -> dict:
         "amount": amount_json(payment.total_amount, payment.tax_free_amount, payment.vat_amount),
         "created_at": kakao_time(payment.created_at),
         "approved_at": kakao_time(payment.approved_at),
+        **({"sid": payment.sid} if payment.sid else {}),  # 정기결제: the SID its approve issued (or it charged)
     }
 
 

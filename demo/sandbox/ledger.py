@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from ..extensions import db
-from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, new_id, now
+from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, SandboxSubscription, new_id, now
 
 WAITING = (*BEFORE_PAYMENT, "AUTH_PASSWORD")
 
@@ -147,7 +147,39 @@ def settle(payment: SandboxPayment) -> SandboxPayment:
         )
     )
     db.session.commit()
+    if is_recurring_cid(payment.cid):
+        issue_sid(payment)
     return payment
+
+
+def is_recurring_cid(cid: str) -> bool:
+    """정기결제 CIDs (test CID TCSUBSCRIP): approving their first payment issues an SID."""
+    return cid in current_app.config["SANDBOX_SUBSCRIPTION_CIDS"].split(",")
+
+
+def issue_sid(payment: SandboxPayment) -> SandboxSubscription:
+    """The SID of a recurring CID's first payment, recorded as an ISSUED_SID action beside PAYMENT.
+
+    A first payment made with the sheet's 정기결제 청구 실패 test option hands that fault on to the SID's charges.
+    """
+    subscription = SandboxSubscription(
+        cid=payment.cid,
+        partner_user_id=payment.partner_user_id,
+        item_name=payment.item_name,
+        method=payment.method or "MONEY",
+        card_company=payment.card_company,
+        first_payment_id=payment.id,
+        fault=payment.fault if payment.fault == "charge_fail" else None,
+        last_approved_at=payment.approved_at,
+    )
+    db.session.add(subscription)
+    db.session.flush()
+    payment.sid = subscription.sid
+    db.session.add(
+        SandboxAction(payment_id=payment.id, action_type="ISSUED_SID", amount=0, tax_free_amount=0, vat_amount=0)
+    )
+    db.session.commit()
+    return subscription
 
 
 def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None) -> SandboxAction:

@@ -68,6 +68,7 @@ class SandboxPayment(db.Model):
     canceled_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]  # quit, failure or expiry
     expired: Mapped[bool] = mapped_column(default=False)
+    sid: Mapped[str | None] = mapped_column(String(20), index=True)  # 정기결제: the SID issued by, or charged to
 
     actions: Mapped[list["SandboxAction"]] = relationship(order_by="SandboxAction.id", back_populates="payment")
 
@@ -87,7 +88,7 @@ class SandboxAction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("sandbox_payments.id"), index=True)
     aid: Mapped[str] = mapped_column(String(20), default=lambda: new_id("A"))
-    action_type: Mapped[str] = mapped_column(String(10))  # PAYMENT | CANCEL
+    action_type: Mapped[str] = mapped_column(String(10))  # PAYMENT | CANCEL | ISSUED_SID
     amount: Mapped[int]
     tax_free_amount: Mapped[int]
     vat_amount: Mapped[int]
@@ -108,3 +109,28 @@ class SandboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     payment: Mapped[SandboxPayment] = relationship()
+
+
+def new_sid() -> str:
+    """SID: `S` and 19 lowercase hex characters, as in KakaoPay's captures."""
+    return "S" + secrets.token_hex(10)[:19]
+
+
+class SandboxSubscription(db.Model):
+    """A 정기결제 SID: issued by approving a payment made with a recurring CID, charged until made INACTIVE."""
+
+    __tablename__ = "sandbox_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid: Mapped[str] = mapped_column(String(20), unique=True, default=new_sid)
+    cid: Mapped[str] = mapped_column(String(10))
+    partner_user_id: Mapped[str] = mapped_column(String(100))
+    item_name: Mapped[str] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(String(10))  # MONEY | CARD, as chosen on the first payment
+    card_company: Mapped[str | None] = mapped_column(String(20))
+    first_payment_id: Mapped[int] = mapped_column(ForeignKey("sandbox_payments.id"))
+    status: Mapped[str] = mapped_column(String(10), default="ACTIVE")  # ACTIVE | INACTIVE
+    fault: Mapped[str | None] = mapped_column(String(20))  # fault injection for its charges
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_approved_at: Mapped[datetime | None]
+    inactivated_at: Mapped[datetime | None]

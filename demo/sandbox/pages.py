@@ -15,7 +15,13 @@ from . import bp, ledger
 from .models import BEFORE_PAYMENT, CARD_COMPANIES, SandboxMessage, SandboxPayment
 
 PAGE = "/mockup/v1/<token>/"
-FAULTS = {"": "정상", "approve_fail": "승인 실패 (−780)", "slow": "느린 응답", "server_error": "서버 오류 (500)"}
+FAULTS = {
+    "": "정상",
+    "approve_fail": "승인 실패 (−780)",
+    "slow": "느린 응답",
+    "server_error": "서버 오류 (500)",
+    "charge_fail": "정기결제 청구 실패 (−782)",
+}
 INSTALLMENTS = {0: "일시불", **{months: f"{months}개월" for months in range(2, 13)}}
 PASSWORD = "123456"  # the sandbox's 결제 비밀번호; any other six digits demo FAIL_AUTH_PASSWORD
 SHEETS = {"scan": "sandbox.scan_page", "mobile": "sandbox.mobile_page", "app": "sandbox.app_page"}

@@ -30,6 +30,8 @@ def public_base_url() -> str:
     return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
 
 
-def get_provider() -> Provider:
+def get_provider(recurring: bool = False) -> Provider:
+    """The configured provider; ``recurring`` for a subscription's payments (its own merchant id)."""
     provider_class = PROVIDERS[current_app.config["PAYMENT_PROVIDER"]]
-    return provider_class.from_settings(current_app.config, public_base_url(), current_app.extensions["payments.http"])
+    session = current_app.extensions["payments.http"]
+    return provider_class.from_settings(current_app.config, public_base_url(), session, recurring=recurring)

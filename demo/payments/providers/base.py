@@ -36,6 +36,21 @@ class Order:
 
 
 @dataclass
+class Charge:
+    """A later payment of a subscription, made by the server with the billing key (no user step)."""
+
+    billing_key: str  # KakaoPay: the SID
+    order_id: str
+    user_id: str  # the same user as the first payment
+    item_name: str
+    item_code: str | None
+    quantity: int
+    total_amount: int
+    tax_free_amount: int
+    vat_amount: int
+
+
+@dataclass
 class Result:
     raw: dict
     exchange: Exchange
@@ -54,6 +69,8 @@ class Approval(Result):
     amounts: dict
     card_info: dict | None
     approved_at: datetime | None
+    billing_key: str | None = None  # a recurring payment's key for later charges (KakaoPay: sid)
+    tid: str | None = None  # the provider's transaction id (a charge has a new one)
 
 
 @dataclass
@@ -72,6 +89,15 @@ class Lookup(Result):
     provider_status: str
     canceled_total: int = 0
     approval: Approval | None = None
+
+
+@dataclass
+class BillingKey(Result):
+    """A billing key as the provider sees it: only an active one can be charged."""
+
+    active: bool
+    provider_status: str
+    inactivated_at: datetime | None = None
 
 
 @dataclass
@@ -98,3 +124,11 @@ class Provider(Protocol):
     def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund: ...
 
     def lookup(self, tid: str) -> Lookup: ...
+
+    # Recurring payments: a provider made with ``recurring=True`` pays the first payment (ready/approve above)
+    # and these calls with its recurring merchant id.
+    def charge(self, charge: Charge) -> Approval: ...
+
+    def billing_status(self, billing_key: str) -> BillingKey: ...
+
+    def deactivate(self, billing_key: str) -> BillingKey: ...

@@ -8,7 +8,7 @@ from time import perf_counter
 
 import requests
 
-from .base import Approval, Exchange, Lookup, Order, PaymentError, Ready, Refund
+from .base import Approval, BillingKey, Charge, Exchange, Lookup, Order, PaymentError, Ready, Refund
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
@@ -35,8 +35,15 @@ MESSAGES = {
     -781: "카카오페이가 결제 취소를 거절했습니다.",
     -783: "지금은 승인할 수 없는 결제 상태입니다.",
     -784: "지금은 취소할 수 없는 결제 상태입니다.",
+    -731: "정기결제 가맹점 코드(CID)가 올바르지 않습니다.",
+    -750: "카카오페이에 없는 정기결제 키(SID)입니다.",
+    -751: "해지된 정기결제입니다.",
+    -752: "이번 달 정기결제 한도를 넘었습니다.",
+    -753: "정기결제를 시작한 사용자와 다릅니다.",
+    -782: "카카오페이가 정기결제를 거절했습니다.",
     -401: "카카오페이 Secret key가 올바르지 않습니다.",
 }
+PATHS = {"status": "manage/subscription/status", "inactive": "manage/subscription/inactive"}
 MASKED = {"pg_token"}  # the only secret in a request body; the key travels in a header and is never stored
 
 
@@ -61,18 +68,22 @@ class KakaoPay:
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
 
     @classmethod
-    def from_settings(cls, settings: Mapping, public_base: str, session: requests.Session) -> "KakaoPay":
-        """The real test API with a Secret key(dev); otherwise the sandbox (KAKAOPAY_API_BASE or in process)."""
+    def from_settings(
+        cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False
+    ) -> "KakaoPay":
+        """The real test API with a Secret key(dev); otherwise the sandbox (KAKAOPAY_API_BASE or in process).
+        ``recurring``: with the 정기결제 CID (KAKAOPAY_SUBSCRIPTION_CID), for a subscription's payments."""
         if settings.get("KAKAOPAY_SECRET_KEY"):
             api_base, key = settings.get("KAKAOPAY_API_BASE") or LIVE_API, settings["KAKAOPAY_SECRET_KEY"]
         else:
             api_base = settings.get("KAKAOPAY_API_BASE") or public_base.rstrip("/") + "/sandbox/kakaopay"
             key = settings["SANDBOX_SECRET_KEY"]
-        return cls(api_base, key, settings["KAKAOPAY_CID"], settings["KAKAOPAY_TIMEOUT"], session)
+        cid = settings["KAKAOPAY_SUBSCRIPTION_CID" if recurring else "KAKAOPAY_CID"]
+        return cls(api_base, key, cid, settings["KAKAOPAY_TIMEOUT"], session)
 
     def call(self, endpoint: str, body: dict) -> tuple[dict, Exchange]:
         body = {"cid": self.cid, **body}
-        url = f"{self.api_base}/online/v1/payment/{endpoint}"
+        url = f"{self.api_base}/online/v1/payment/{PATHS.get(endpoint, endpoint)}"
         exchange = Exchange(endpoint=endpoint, url=url, request_body=masked(body))
         started = perf_counter()
         try:
@@ -160,6 +171,8 @@ class KakaoPay:
             amounts=data["amount"],
             card_info=card_info,
             approved_at=parse_time(data.get("approved_at")),
+            billing_key=data.get("sid"),
+            tid=data.get("tid"),
         )
 
     def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund:
@@ -188,4 +201,37 @@ class KakaoPay:
             provider_status=status,
             canceled_total=(data.get("canceled_amount") or {}).get("total", 0),
             approval=approval,
+        )
+
+    def charge(self, charge: Charge) -> Approval:
+        data, exchange = self.call(
+            "subscription",
+            {
+                "sid": charge.billing_key,
+                "partner_order_id": charge.order_id,
+                "partner_user_id": charge.user_id,
+                "item_name": charge.item_name,
+                "item_code": charge.item_code,
+                "quantity": charge.quantity,
+                "total_amount": charge.total_amount,
+                "tax_free_amount": charge.tax_free_amount,
+                "vat_amount": charge.vat_amount,
+            },
+        )
+        return self.approval(data, exchange, data["aid"], data.get("card_info"))
+
+    def billing_status(self, billing_key: str) -> BillingKey:
+        return self.billing_key(*self.call("status", {"sid": billing_key}))
+
+    def deactivate(self, billing_key: str) -> BillingKey:
+        return self.billing_key(*self.call("inactive", {"sid": billing_key}))
+
+    @staticmethod
+    def billing_key(data: dict, exchange: Exchange) -> BillingKey:
+        return BillingKey(
+            raw=data,
+            exchange=exchange,
+            active=data["status"] == "ACTIVE",
+            provider_status=data["status"],
+            inactivated_at=parse_time(data.get("inactivated_at")),
         )
