@@ -111,7 +111,12 @@ def replay(order_id: str):
     steps = [step for step in story(payment) if step.state != "pending"]
     number = min(max(request.args.get("step", 1, type=int), 1), len(steps))
     return page_or_partial(
-        "presenter/replay.html", payment=payment, steps=steps, number=number, step=steps[number - 1], lanes=lanes(payment)
+        "presenter/replay.html",
+        payment=payment,
+        steps=steps,
+        number=number,
+        step=steps[number - 1],
+        lanes=lanes(payment),
     )
 
 

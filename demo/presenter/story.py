@@ -39,7 +39,7 @@ WHY = {
     "order_answer": "카카오페이의 주문 상태가 기준입니다: 가맹점 기록을 그에 맞춥니다.",
     "cancel": "결제 취소(cancel) API로 환불합니다. 취소 금액을 면세·부가세로 나눠 보냅니다.",
     "cancel_answer": "누적 취소 금액과 취소 가능 금액을 카카오페이 응답 그대로 반영합니다.",
-    "charge": "정기결제 회차: 사용자 없이 가맹점 서버가 SID로 결제를 요청합니다 (cron의 flask subscriptions charge-due).",
+    "charge": "정기결제 회차: 사용자 없이 가맹점 서버가 SID로 결제를 요청합니다 (cron이 charge-due 실행).",
     "charge_answer": "회차마다 새 tid와 aid가 옵니다. 각 회차는 영수증과 환불이 따로 있는 결제입니다.",
     "error_answer": "오류 응답: −701·−708이면 아직 결제할 수 있고, 그 밖의 오류는 결제 실패로 끝납니다.",
 }
