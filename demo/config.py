@@ -20,6 +20,7 @@ ENV_KEYS = (
     "SANDBOX_PAYMENT_TTL",
     "SANDBOX_FAULT",
     "SANDBOX_SLOW_SECONDS",
+    "SANDBOX_SITE_DOMAINS",
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
@@ -44,6 +45,9 @@ class Config:
     # "server_error" (HTTP 500). The sheet's 테스트 옵션 sets the same per payment.
     SANDBOX_FAULT: str | None = None
     SANDBOX_SLOW_SECONDS = 12.0
+    # Kakao's 사이트 도메인: hosts callback URLs given at ready may use, comma-separated. Default: the host of
+    # PUBLIC_BASE_URL (or of the request) plus localhost and 127.0.0.1.
+    SANDBOX_SITE_DOMAINS: str | None = None
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving

@@ -95,6 +95,12 @@ def app_page(token: str):
     return sheet(token, "app")
 
 
+@bp.get(PAGE + "order")
+def app_scheme_page(token: str):
+    """What KakaoTalk opens from android_app_scheme / ios_app_scheme (``kakaotalk://kakaopay/pg?url=…/order``)."""
+    return sheet(token, "app")
+
+
 def chosen_method() -> tuple[str, str | None]:
     card = request.form.get("card", "")
     if request.form.get("method") == "CARD":

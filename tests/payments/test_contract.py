@@ -39,9 +39,9 @@ def order(**overrides) -> Order:
         total_amount=4400,
         tax_free_amount=0,
         vat_amount=400,
-        approval_url="http://shop/a",
-        cancel_url="http://shop/c",
-        fail_url="http://shop/f",
+        approval_url="http://localhost/a",
+        cancel_url="http://localhost/c",
+        fail_url="http://localhost/f",
     )
     return Order(**{**fields, **overrides})
 
