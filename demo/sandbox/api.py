@@ -46,6 +46,7 @@ def json_body() -> dict:
 def open_api_view(name: str, operation: Operation):
     def view():
         try:
+            limit_body()
             authorize()
             return kakao_json(operation(json_body()))
         except SandboxError as error:

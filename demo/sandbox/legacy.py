@@ -50,6 +50,7 @@ def legacy_names(answer: dict) -> dict:
 def view(name: str, operation):
     def legacy_view():
         try:
+            limit_body()
             authorize()
             return kakao_json(legacy_names(operation(parameters())))
         except SandboxError as error:

@@ -243,7 +243,9 @@ def cancel(data: dict) -> dict:
     amount, tax_free = field(data, "cancel_amount", int), field(data, "cancel_tax_free_amount", int)
     vat = field(data, "cancel_vat_amount", int, required=False)
     if amount <= 0 or tax_free < 0 or (vat is not None and vat < 0):
-        raise SandboxError(-2, "cancel_amount must be positive, cancel_tax_free_amount and cancel_vat_amount not negative.")
+        raise SandboxError(
+            -2, "cancel_amount must be positive, cancel_tax_free_amount and cancel_vat_amount not negative."
+        )
     available = field(data, "cancel_available_amount", int, required=False)
     if available is not None and available != payment.cancel_available_amount:
         raise SandboxError(-710, "cancel_available_amount doesn't match.")
@@ -270,13 +272,13 @@ def action_json(action: SandboxAction) -> dict:
     return without_none(
         {
             "aid": action.aid,
-            "approved_at": kakao_time(action.approved_at),
+            "payment_action_type": action.action_type,
+            "payment_method_type": action.payment.method,
             "amount": action.amount,
             "point_amount": 0,
             "discount_amount": 0,
+            "approved_at": kakao_time(action.approved_at),
             "green_deposit": 0,
-            "payment_action_type": action.action_type,
-            "payment_method_type": action.payment.method,
             "payload": action.payload,
         }
     )

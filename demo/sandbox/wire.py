@@ -3,6 +3,7 @@
 import json
 
 from flask import Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .ledger import SandboxError
 
@@ -29,7 +30,10 @@ MESSAGES = {
 }
 # The payment method's own result, which Kakao carries in extras (only for errors that come from the method).
 METHOD_RESULTS = {
-    -780: {"method_result_code": "USER_LOCKED", "method_result_message": "진행중인 거래가 있습니다. 잠시 후 다시 시도해 주세요."},
+    -780: {
+        "method_result_code": "USER_LOCKED",
+        "method_result_message": "진행중인 거래가 있습니다. 잠시 후 다시 시도해 주세요.",
+    },
 }
 
 
@@ -44,5 +48,7 @@ def error_parts(error: SandboxError) -> tuple[int, str, dict | None]:
 
 
 def limit_body() -> None:
-    """Refuse huge bodies before anything reads them (413, answered as JSON by the sandbox's error handlers)."""
+    """Refuse huge bodies before anything else (413, answered as JSON by the sandbox's error handlers)."""
     request.max_content_length = MAX_BODY
+    if (request.content_length or 0) > MAX_BODY:
+        raise RequestEntityTooLarge()

@@ -61,7 +61,9 @@ def test_ready_error_shows_the_kakaopay_code_and_stores_a_failed_order(make_test
     app = make_test_app(KAKAOPAY_CID="BADCID")
     response = app.test_client().post("/checkout", data={"product": "choco-pie", "quantity": 1})
     page = response.get_data(as_text=True)
-    assert response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "-731" in page and "다시 시도" in page
+    assert (
+        response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "-731" in page and "다시 시도" in page
+    )
     with app.app_context():
         assert db.session.scalars(select(Payment.status)).one() == "failed"
 
