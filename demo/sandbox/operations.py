@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from . import ledger
 from .ledger import SandboxError
-from .models import CARDS, CARD_COMPANIES, PAID, SandboxAction, SandboxPayment, kakao_time
+from .models import CARD_COMPANIES, CARDS, PAID, SandboxAction, SandboxPayment, kakao_time
 from .pages import public_url
 
 CIDS = ("TC0ONETIME", "TCSUBSCRIP")  # the test CIDs: single payment and 정기결제
