@@ -197,3 +197,12 @@ def test_exchanges_are_stored_with_secrets_masked(shop):
         assert shop.app.config["SANDBOX_SECRET_KEY"] not in approve.request_body
     page = shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
     assert "POST approve" in page and "ready → approving" in page
+
+
+def test_each_provider_speaks_its_own_wire(shop, provider):
+    order_id = shop.start()
+    shop.client.get(shop.path(shop.pay(order_id)))
+    with shop.app.app_context():
+        urls = db.session.scalars(select(ApiExchange.url)).all()
+    path = {"kakaopay": "/sandbox/kakaopay/online/v1/payment/", "kakaopay_legacy": "/sandbox/kakaopay/v1/payment/"}
+    assert urls and all(path[provider] in url for url in urls)
