@@ -107,3 +107,18 @@ def test_card_details_look_real(kakao):
         issuers.add(card["kakaopay_issuer_corp"])
         types.add(card["card_type"])
     assert len(issuers) > 1 and "비씨카드" not in issuers and types == {"신용", "체크"}
+
+
+def test_hosted_pages_send_the_browser_only_to_urls_given_at_ready(kakao):
+    ready = kakao.ready()
+    page = f"/sandbox/kakaopay/mockup/v1/{kakao.token(ready)}/"
+    evil = {"approval_url": "https://evil.example/", "next": "https://evil.example/", "url": "https://evil.example/"}
+    response = kakao.client.post(page + "sheet", data={"action": "pay", "method": "MONEY", "via": "mobile", **evil})
+    assert response.location.startswith("http://localhost/approval?pg_token=")
+    poll = kakao.client.get(page + "status", query_string=evil, headers={"HX-Request": "true"})
+    assert poll.headers["HX-Redirect"] == response.location
+    quit_ = kakao.ready()
+    response = kakao.client.post(
+        f"/sandbox/kakaopay/mockup/v1/{kakao.token(quit_)}/sheet", data={"action": "quit", "via": "app", **evil}
+    )
+    assert response.location == "http://localhost/cancel"
