@@ -114,7 +114,7 @@ def test_hosted_pages_send_the_browser_only_to_urls_given_at_ready(kakao):
     page = f"/sandbox/kakaopay/mockup/v1/{kakao.token(ready)}/"
     evil = {"approval_url": "https://evil.example/", "next": "https://evil.example/", "url": "https://evil.example/"}
     response = kakao.client.post(page + "sheet", data={"action": "pay", "method": "MONEY", "via": "mobile", **evil})
-    assert response.location.startswith("http://localhost/approval?pg_token=")
+    assert response.location.startswith("http://localhost/approve?pg_token=")
     poll = kakao.client.get(page + "status", query_string=evil, headers={"HX-Request": "true"})
     assert poll.headers["HX-Redirect"] == response.location
     quit_ = kakao.ready()
