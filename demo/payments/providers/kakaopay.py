@@ -71,6 +71,8 @@ class KakaoPay:
     live_api = LIVE_API
     path = "/online/v1/payment/"
     auth_scheme = "SECRET_KEY"
+    error_fields = ("error_code", "error_message")  # where an error answer has its code and message
+    messages = MESSAGES
 
     def __init__(self, api_base: str, secret_key: str, cid: str, timeout: float, session: requests.Session):
         self.api_base, self.secret_key, self.cid = api_base.rstrip("/"), secret_key, cid
@@ -110,15 +112,15 @@ class KakaoPay:
         headers = {"Authorization": f"{self.auth_scheme} {self.secret_key}"}
         return self.session.post(url, json=body, timeout=self.timeout, headers=headers)
 
-    @staticmethod
-    def error(data: dict, retryable: bool, exchange: Exchange) -> PaymentError | None:
+    def error(self, data: dict, retryable: bool, exchange: Exchange) -> PaymentError | None:
         """The provider's error answer as a PaymentError; None when ``data`` is not an error body."""
-        if "error_code" not in data:
+        code_field, message_field = self.error_fields
+        if code_field not in data:
             return None
-        code = data["error_code"]
+        code = data[code_field]
         exchange.error = f"error {code}"
-        message = MESSAGES.get(code, "카카오페이 요청이 실패했습니다.")
-        return PaymentError(code, message, data.get("error_message"), retryable=retryable, exchange=exchange)
+        message = self.messages.get(code, "카카오페이 요청이 실패했습니다.")
+        return PaymentError(code, message, data.get(message_field), retryable=retryable, exchange=exchange)
 
     def decode(self, response: requests.Response, exchange: Exchange) -> dict:
         try:

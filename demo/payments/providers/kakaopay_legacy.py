@@ -7,7 +7,7 @@ talks to the sandbox's legacy adapter; with KAKAOPAY_SECRET_KEY set, that key is
 
 import requests
 
-from .base import Approval, Exchange, PaymentError
+from .base import Approval, Exchange
 from .kakaopay import MESSAGES, KakaoPay
 
 LIVE_API = "https://kapi.kakao.com"
@@ -29,20 +29,13 @@ class KakaoPayLegacy(KakaoPay):
     live_api = LIVE_API
     path = "/v1/payment/"
     auth_scheme = "KakaoAK"
+    error_fields = ("code", "msg")
+    messages = LEGACY_MESSAGES
 
     def post(self, url: str, body: dict) -> requests.Response:
         form = {name: str(value) for name, value in body.items() if value is not None}
         headers = {"Authorization": f"{self.auth_scheme} {self.secret_key}"}
         return self.session.post(url, data=form, timeout=self.timeout, headers=headers)
-
-    @staticmethod
-    def error(data: dict, retryable: bool, exchange: Exchange) -> PaymentError | None:
-        if "code" not in data:
-            return None
-        code = data["code"]
-        exchange.error = f"error {code}"
-        message = LEGACY_MESSAGES.get(code, "카카오페이 요청이 실패했습니다.")
-        return PaymentError(code, message, data.get("msg"), retryable=retryable, exchange=exchange)
 
     @staticmethod
     def approval(data: dict, exchange: Exchange, aid: str, card_info: dict | None) -> Approval:
