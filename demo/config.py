@@ -24,6 +24,7 @@ ENV_KEYS = (
     "SANDBOX_MERCHANT_NAME",
     "SANDBOX_SUBSCRIPTION_CIDS",
     "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT",
+    "SANDBOX_SITE_DOMAINS",
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
@@ -53,6 +54,9 @@ class Config:
     SANDBOX_MERCHANT_NAME = "Strada"  # the 가맹점 name the sandbox's sheet and QR page show (Kakao's is per CID)
     SANDBOX_SUBSCRIPTION_CIDS = "TCSUBSCRIP"  # comma-separated recurring CIDs: their approve issues an SID
     SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT = 100  # charges per SID per calendar month before −752
+    # Kakao's 사이트 도메인: hosts callback URLs given at ready may use, comma-separated. Default: the host of
+    # PUBLIC_BASE_URL (or of the request) plus localhost and 127.0.0.1.
+    SANDBOX_SITE_DOMAINS: str | None = None
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox/kakaopay")
 
-from . import api, pages, subscriptions  # noqa: E402,F401  (routes register on import)
+from . import api, openapi, pages, subscriptions  # noqa: E402,F401  (routes register on import)

@@ -104,7 +104,7 @@ def fail_payment(payment: SandboxPayment) -> bool:
     return move(payment, BEFORE_PAYMENT, "FAIL_PAYMENT", finished_at=now())
 
 
-def approve(payment: SandboxPayment, pg_token: str) -> SandboxPayment:
+def approve(payment: SandboxPayment, pg_token: str, payload: str | None = None) -> SandboxPayment:
     """The merchant's approve call: only once, only after the user paid, only with the right pg_token."""
     if payment.status in PAID or payment.status == "CANCEL_PAYMENT":
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
@@ -124,14 +124,14 @@ def approve(payment: SandboxPayment, pg_token: str) -> SandboxPayment:
         raise SandboxError(-9798, "서버 내부 오류 (injected)", http_status=500)
     if fault == "slow":
         time.sleep(current_app.config["SANDBOX_SLOW_SECONDS"])
-    return settle(payment)
+    return settle(payment, payload)
 
 
 def fail_payment_after_auth(payment: SandboxPayment) -> None:
     move(payment, ("AUTH_PASSWORD",), "FAIL_PAYMENT", finished_at=now())
 
 
-def settle(payment: SandboxPayment) -> SandboxPayment:
+def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPayment:
     """AUTH_PASSWORD → SUCCESS_PAYMENT, recording the PAYMENT action. A lost race is a double approve."""
     aid = new_id("A")
     if not move(payment, ("AUTH_PASSWORD",), "SUCCESS_PAYMENT", aid=aid, approved_at=now()):
@@ -144,6 +144,7 @@ def settle(payment: SandboxPayment) -> SandboxPayment:
             amount=payment.total_amount,
             tax_free_amount=payment.tax_free_amount,
             vat_amount=payment.vat_amount,
+            payload=payload,
         )
     )
     db.session.commit()
@@ -182,7 +183,9 @@ def issue_sid(payment: SandboxPayment) -> SandboxSubscription:
     return subscription
 
 
-def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None) -> SandboxAction:
+def cancel(
+    payment: SandboxPayment, amount: int, tax_free: int, vat: int | None, payload: str | None = None
+) -> SandboxAction:
     """Refund ``amount`` (of which ``tax_free`` is tax-free); partial refunds accumulate."""
     if payment.status not in PAID:
         raise SandboxError(-784, f"취소할 수 없는 상태입니다: {payment.status}")
@@ -215,7 +218,12 @@ def cancel(payment: SandboxPayment, amount: int, tax_free: int, vat: int | None)
         db.session.rollback()
         raise SandboxError(-781, "동시에 다른 취소가 처리되었습니다. 다시 조회해 주세요. (cancel failure)")
     action = SandboxAction(
-        payment_id=payment.id, action_type="CANCEL", amount=amount, tax_free_amount=tax_free, vat_amount=vat
+        payment_id=payment.id,
+        action_type="CANCEL",
+        amount=amount,
+        tax_free_amount=tax_free,
+        vat_amount=vat,
+        payload=payload,
     )
     db.session.add(action)
     db.session.commit()

@@ -11,13 +11,30 @@ from ..extensions import db
 # KakaoPay payment statuses (order API `status`).
 BEFORE_PAYMENT = ("READY", "SEND_TMS", "OPEN_PAYMENT", "SELECT_METHOD", "ARS_WAITING")
 PAID = ("SUCCESS_PAYMENT", "PART_CANCEL_PAYMENT")
+# Card companies (purchasers) the sheet offers, with 3-digit codes as in KakaoPay's docs (비씨카드 104 is the docs'
+# own example; the others are illustrative), and the cards each one buys: issuer, issuer code, BIN, card type.
+# An issuer may differ from the purchaser, as for a bank-issued BC card (the docs: 수협은행 212 / 비씨카드 104).
 CARD_COMPANIES = {
-    "신한카드": "01",
-    "삼성카드": "04",
-    "현대카드": "03",
-    "KB국민카드": "02",
-    "롯데카드": "08",
-    "하나카드": "06",
+    "신한카드": "101",
+    "KB국민카드": "102",
+    "현대카드": "103",
+    "비씨카드": "104",
+    "삼성카드": "105",
+    "하나카드": "106",
+    "롯데카드": "108",
+}
+CARDS = {
+    "신한카드": [("신한카드", "101", "451842", "신용"), ("신한카드", "101", "404825", "체크")],
+    "KB국민카드": [("KB국민카드", "102", "457972", "신용"), ("KB국민카드", "102", "949019", "체크")],
+    "현대카드": [("현대카드", "103", "433028", "신용")],
+    "비씨카드": [
+        ("수협은행", "212", "621640", "체크"),
+        ("우리카드", "141", "540926", "신용"),
+        ("IBK기업은행", "203", "625804", "체크"),
+    ],
+    "삼성카드": [("삼성카드", "105", "531070", "신용")],
+    "하나카드": [("하나카드", "106", "465887", "신용"), ("하나카드", "106", "949094", "체크")],
+    "롯데카드": [("롯데카드", "108", "467309", "신용")],
 }
 
 
@@ -30,8 +47,8 @@ def kakao_time(moment: datetime | None) -> str | None:
 
 
 def new_id(prefix: str) -> str:
-    """tid / aid: a letter and 19 hex characters, like KakaoPay's."""
-    return prefix + secrets.token_hex(10)[:19].upper()
+    """tid / aid / sid: a letter and 19 lowercase hex characters, like KakaoPay's (``T53d1b2051b66fd43573``)."""
+    return prefix + secrets.token_hex(10)[:19]
 
 
 class SandboxPayment(db.Model):
@@ -93,6 +110,7 @@ class SandboxAction(db.Model):
     tax_free_amount: Mapped[int]
     vat_amount: Mapped[int]
     approved_at: Mapped[datetime] = mapped_column(default=now)
+    payload: Mapped[str | None] = mapped_column(String(200))  # the merchant's payload of approve / cancel, echoed
 
     payment: Mapped[SandboxPayment] = relationship(back_populates="actions")
 

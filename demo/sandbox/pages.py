@@ -138,6 +138,12 @@ def app_page(token: str):
     return sheet(token, "app")
 
 
+@bp.get(PAGE + "order")
+def app_scheme_page(token: str):
+    """What KakaoTalk opens from android_app_scheme / ios_app_scheme (``kakaotalk://kakaopay/pg?url=…/order``)."""
+    return sheet(token, "app")
+
+
 def chosen_method(form) -> tuple[str, str | None]:
     card = form.get("card", "")
     if form.get("method") == "CARD":

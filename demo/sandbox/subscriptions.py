@@ -1,39 +1,34 @@
 """The emulated 정기결제 API: charge an SID, ask its status, deactivate it.
 
 Each operation is a plain function ``op(data: dict) -> dict`` (the request's fields in, the answer's fields out,
-SandboxError for an error answer), so the Open API routes below and a legacy ``/v1/`` adapter can share them.
+SandboxError for an error answer), exposed on the Open API and the legacy kapi API by ``api.expose``.
 Where KakaoPay's documents leave a behaviour open, the choice is marked [U] (see kakaopay-subscription.md).
 """
 
 import time
 
-from flask import current_app, jsonify
+from flask import current_app
 from sqlalchemy import func, select, update
 
-from ..extensions import csrf, db
-from . import bp, ledger
-from .api import authorize, body, card_info, check_cid, field, payment_json
+from ..extensions import db
+from . import ledger
 from .ledger import SandboxError
+from .operations import approve_answer, check_cid, field, without_none
 from .models import SandboxAction, SandboxPayment, SandboxSubscription, kakao_time, new_id, now
 
 CHARGE_FIELDS = ("partner_order_id", "partner_user_id", "item_name")
-
-
-def compact(answer: dict) -> dict:
-    """KakaoPay leaves out a field that has no value rather than sending null."""
-    return {key: value for key, value in answer.items() if value is not None}
 
 
 def find_sid(data: dict) -> SandboxSubscription:
     """The SID named by cid + sid, with KakaoPay's errors for a wrong pair."""
     cid, sid = check_cid(data), field(data, "sid", max_length=20)
     if not ledger.is_recurring_cid(cid):  # [U] code: the single-payment CID cannot use an SID
-        raise SandboxError(-731, f"정기결제 CID가 아닙니다: {cid} (invalid cid for sid)")
+        raise SandboxError(-731, "invalid cid for sid.")
     subscription = db.session.scalar(select(SandboxSubscription).filter_by(sid=sid))
     if subscription is None:
-        raise SandboxError(-750, "존재하지 않는 SID입니다. (invalid sid)")
+        raise SandboxError(-750, "invalid sid.")
     if subscription.cid != cid:  # [U] code: an SID belongs to the CID that issued it; another CID does not see it
-        raise SandboxError(-750, "이 CID로 발급된 SID가 아닙니다. (cid and sid do not match)")
+        raise SandboxError(-750, "cid and sid do not match.")
     return subscription
 
 
@@ -47,14 +42,10 @@ def charges_this_month(subscription: SandboxSubscription) -> int:
     return db.session.scalar(query)
 
 
-def charge_answer(payment: SandboxPayment) -> dict:
-    return compact({"aid": payment.aid, **payment_json(payment), "card_info": card_info(payment)})
-
-
 def inject_fault(subscription: SandboxSubscription) -> None:
     fault = subscription.fault or current_app.config.get("SANDBOX_FAULT")
     if fault == "charge_fail":
-        raise SandboxError(-782, "정기 결제에 실패했습니다. (subscription payment failure, injected)")
+        raise SandboxError(-782, "subscription payment failure.")
     if fault == "server_error":
         raise SandboxError(-9798, "서버 내부 오류 (injected)", http_status=500)
     if fault == "slow":
@@ -69,18 +60,18 @@ def charge(data: dict) -> dict:
     vat = field(data, "vat_amount", int, required=False, default=ledger.default_vat(total - tax_free))
     quantity = field(data, "quantity", int)
     if total <= 0 or quantity <= 0 or not 0 <= tax_free <= total or not 0 <= vat <= total - tax_free:
-        raise SandboxError(-2, "금액이 올바르지 않습니다: total_amount > 0, 0 ≤ tax_free_amount ≤ total_amount")
+        raise SandboxError(-2, "invalid amount: 0 < total_amount, 0 <= tax_free_amount <= total_amount, vat_amount")
     if subscription.status != "ACTIVE":
-        raise SandboxError(-751, "비활성화된 SID입니다. (inactive sid)")
+        raise SandboxError(-751, "inactive sid.")
     if user_id != subscription.partner_user_id:
-        raise SandboxError(-753, "partner_user_id가 SID 발급 시의 값과 다릅니다. (partner_user_id mismatch)")
+        raise SandboxError(-753, "partner_user_id is different from the first payment.")
     # [U] A retry of a charge whose answer was lost (same SID and partner_order_id) gets that charge's answer again
     # instead of a second payment: the merchant's way to learn the outcome of a timed-out charge.
     earlier = db.session.scalar(select(SandboxPayment).filter_by(sid=subscription.sid, partner_order_id=order_id))
     if earlier is not None and earlier.id != subscription.first_payment_id:
-        return charge_answer(earlier)
+        return approve_answer(earlier)
     if charges_this_month(subscription) >= current_app.config["SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT"]:
-        raise SandboxError(-752, "SID의 월 최대 사용 횟수를 초과했습니다. (monthly limit exceeded)")
+        raise SandboxError(-752, "monthly limit exceeded.")
     inject_fault(subscription)
     aid, moment = new_id("A"), now()
     payment = SandboxPayment(
@@ -119,11 +110,11 @@ def charge(data: dict) -> dict:
     )
     subscription.last_approved_at = moment
     db.session.commit()
-    return charge_answer(payment)
+    return approve_answer(payment)
 
 
 def sid_answer(subscription: SandboxSubscription) -> dict:
-    return compact(
+    return without_none(
         {
             "cid": subscription.cid,
             "sid": subscription.sid,
@@ -161,27 +152,3 @@ def inactive(data: dict) -> dict:
     db.session.commit()
     db.session.refresh(subscription)
     return sid_answer(subscription)
-
-
-OPERATIONS = {
-    "subscription": charge,
-    "manage/subscription/status": status,
-    "manage/subscription/inactive": inactive,
-}
-
-
-def open_api_route(operation):
-    def view():
-        authorize()
-        return jsonify(operation(body()))
-
-    return csrf.exempt(view)
-
-
-for path, operation in OPERATIONS.items():
-    bp.add_url_rule(
-        f"/online/v1/payment/{path}",
-        endpoint=f"subscription_{operation.__name__}",
-        view_func=open_api_route(operation),
-        methods=["POST"],
-    )

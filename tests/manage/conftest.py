@@ -1,6 +1,6 @@
 import pytest
 
-from ..payments.conftest import Shop, order_api  # noqa: F401  (shared with the manage tests)
+from ..payments.conftest import Shop, make_test_app, order_api, provider  # noqa: F401  (shared with the manage tests)
 
 
 @pytest.fixture

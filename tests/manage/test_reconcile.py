@@ -1,19 +1,19 @@
 """Reconciliation rules, the history button and the CLI."""
 
-import time
-
+from ..payments.test_contract import eventually
 from .conftest import order_api
 
 
 def test_timed_out_approve_ends_approved_without_a_second_charge(make_test_app):
     from ..payments.conftest import Shop
 
-    app = make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=0.5, KAKAOPAY_TIMEOUT=0.1, RECONCILE_AFTER=0)
+    app = make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=1.5, KAKAOPAY_TIMEOUT=1.0, RECONCILE_AFTER=0)
     shop = Shop(app)
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id)))
     assert shop.payment(order_id).status == "approving"
-    time.sleep(0.8)  # the provider finishes the slow approve on its side
+    tid = shop.payment(order_id).tid  # the provider finishes the slow approve on its side (however loaded the machine)
+    assert eventually(lambda: order_api(app, tid)["status"] == "SUCCESS_PAYMENT")
     result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
     assert f"{order_id}: approving → approved" in result.output and "1 payment(s) changed" in result.output
     payment = shop.payment(order_id)

@@ -6,6 +6,23 @@ from sqlalchemy import select
 from demo.extensions import db
 from demo.payments.models import Payment
 
+PROVIDERS = ["kakaopay", "kakaopay_legacy"]  # every provider passes the same flow, refund and reconcile tests
+
+
+@pytest.fixture(params=PROVIDERS)
+def provider(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_test_app(make_test_app, provider):
+    """The root factory, with PAYMENT_PROVIDER set to each provider in turn."""
+
+    def factory(**overrides):
+        return make_test_app(**{"PAYMENT_PROVIDER": provider, **overrides})
+
+    return factory
+
 
 class Shop:
     """A visitor's browser (the test client) going through checkout and the sandbox's pages."""

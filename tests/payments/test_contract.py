@@ -5,6 +5,7 @@ import time
 import pytest
 import requests
 
+from demo.payments.providers import PROVIDERS
 from demo.payments.providers.base import Order, PaymentError
 from demo.payments.providers.kakaopay import KakaoPay
 
@@ -20,13 +21,13 @@ def kakao_server(make_test_app):
 
 
 @pytest.fixture
-def client(kakao_server):
+def client(kakao_server, provider):
     settings = {
         **kakao_server.app.config,
         "KAKAOPAY_API_BASE": kakao_server.url + "/sandbox/kakaopay",
         "KAKAOPAY_TIMEOUT": 0.5,
     }
-    return KakaoPay.from_settings(settings, "http://unused", requests.Session())
+    return PROVIDERS[provider].from_settings(settings, "http://unused", requests.Session())
 
 
 def order(**overrides) -> Order:
@@ -39,9 +40,9 @@ def order(**overrides) -> Order:
         total_amount=4400,
         tax_free_amount=0,
         vat_amount=400,
-        approval_url="http://shop/a",
-        cancel_url="http://shop/c",
-        fail_url="http://shop/f",
+        approval_url="http://localhost/a",
+        cancel_url="http://localhost/c",
+        fail_url="http://localhost/f",
     )
     return Order(**{**fields, **overrides})
 
@@ -59,7 +60,7 @@ def pay(kakao_server, ready, fault: str = "") -> str:
 def test_ready_approve_refund_lookup_over_http(client, kakao_server):
     ready = client.ready(order())
     assert ready.tid.startswith("T") and ready.redirect_urls["pc"].startswith(kakao_server.url)
-    assert ready.exchange.http_status == 200 and ready.exchange.url.endswith("/online/v1/payment/ready")
+    assert ready.exchange.http_status == 200 and ready.exchange.url.endswith(client.path + "ready")
     assert client.lookup(ready.tid).state == "pending"
     pg_token = pay(kakao_server, ready)
     assert client.lookup(ready.tid).provider_status == "AUTH_PASSWORD"
@@ -106,25 +107,25 @@ def test_timeouts_and_500s_are_retryable(client, kakao_server):
     assert raised.value.retryable and raised.value.exchange.http_status == 500
 
 
-def test_bad_key_and_unreachable_host(kakao_server):
+def test_bad_key_and_unreachable_host(kakao_server, provider):
     settings = {
         **kakao_server.app.config,
         "KAKAOPAY_API_BASE": kakao_server.url + "/sandbox/kakaopay",
         "SANDBOX_SECRET_KEY": "wrong",
     }
     with pytest.raises(PaymentError) as raised:
-        KakaoPay.from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
     assert raised.value.code == -401
     settings["KAKAOPAY_API_BASE"] = "http://127.0.0.1:9"
     with pytest.raises(PaymentError) as raised:
-        KakaoPay.from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
     assert raised.value.code == "connection" and raised.value.retryable
 
 
-def test_a_body_that_is_not_json_is_a_payment_error(kakao_server):
+def test_a_body_that_is_not_json_is_a_payment_error(kakao_server, provider):
     settings = {**kakao_server.app.config, "KAKAOPAY_API_BASE": kakao_server.url}  # wrong base: HTML 404s
     with pytest.raises(PaymentError) as raised:
-        KakaoPay.from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
     assert raised.value.code == 404 and "해석할 수 없습니다" in raised.value.message
 
 
@@ -138,3 +139,5 @@ def test_live_mode_uses_the_real_host_and_the_secret_key():
     }
     client = KakaoPay.from_settings(settings, "http://lan:5000", requests.Session())
     assert client.api_base == "https://open-api.kakaopay.com" and client.secret_key == "DEVabc"
+    legacy = PROVIDERS["kakaopay_legacy"].from_settings(settings, "http://lan:5000", requests.Session())
+    assert legacy.api_base == "https://kapi.kakao.com" and legacy.secret_key == "DEVabc"

@@ -61,7 +61,9 @@ def test_ready_error_shows_the_kakaopay_code_and_stores_a_failed_order(make_test
     app = make_test_app(KAKAOPAY_CID="BADCID")
     response = app.test_client().post("/checkout", data={"product": "choco-pie", "quantity": 1})
     page = response.get_data(as_text=True)
-    assert response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "-2" in page and "다시 시도" in page
+    assert (
+        response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "-731" in page and "다시 시도" in page
+    )
     with app.app_context():
         assert db.session.scalars(select(Payment.status)).one() == "failed"
 
@@ -195,3 +197,12 @@ def test_exchanges_are_stored_with_secrets_masked(shop):
         assert shop.app.config["SANDBOX_SECRET_KEY"] not in approve.request_body
     page = shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
     assert "POST approve" in page and "ready → approving" in page
+
+
+def test_each_provider_speaks_its_own_wire(shop, provider):
+    order_id = shop.start()
+    shop.client.get(shop.path(shop.pay(order_id)))
+    with shop.app.app_context():
+        urls = db.session.scalars(select(ApiExchange.url)).all()
+    path = {"kakaopay": "/sandbox/kakaopay/online/v1/payment/", "kakaopay_legacy": "/sandbox/kakaopay/v1/payment/"}
+    assert urls and all(path[provider] in url for url in urls)

@@ -12,8 +12,8 @@ class Kakao:
         url = f"/sandbox/kakaopay/online/v1/payment/{name}"
         return self.client.post(url, json=body, headers=self.headers if headers is None else headers)
 
-    def ready(self, **overrides):
-        body = {
+    def ready_body(self) -> dict:
+        return {
             "cid": "TC0ONETIME",
             "partner_order_id": "order-1",
             "partner_user_id": "user-1",
@@ -21,11 +21,13 @@ class Kakao:
             "quantity": 1,
             "total_amount": 2200,
             "tax_free_amount": 0,
-            "approval_url": "http://shop.test/approve",
-            "cancel_url": "http://shop.test/cancel",
-            "fail_url": "http://shop.test/fail",
+            "approval_url": "http://localhost/approve",
+            "cancel_url": "http://localhost/cancel",
+            "fail_url": "http://localhost/fail",
         }
-        response = self.post("ready", {**body, **overrides})
+
+    def ready(self, **overrides):
+        response = self.post("ready", {**self.ready_body(), **overrides})
         assert response.status_code == 200, response.json
         return response.json
 

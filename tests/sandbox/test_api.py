@@ -9,13 +9,13 @@ AMOUNT_KEYS = {"total", "tax_free", "vat", "point", "discount", "green_deposit"}
 
 
 def error_code(response) -> int:
-    assert set(response.json) >= {"error_code", "error_message", "extras"}
+    assert {"error_code", "error_message"} <= set(response.json) <= {"error_code", "error_message", "extras"}
     return response.json["error_code"]
 
 
 def test_ready_answers_the_documented_fields(kakao):
     ready = kakao.ready()
-    assert re.fullmatch(r"T[0-9A-F]{19}", ready["tid"])
+    assert re.fullmatch(r"T[0-9a-f]{19}", ready["tid"])
     assert ready["next_redirect_pc_url"].endswith("/info")
     assert ready["next_redirect_mobile_url"].endswith("/mInfo")
     assert ready["next_redirect_app_url"].endswith("/aInfo")
@@ -54,8 +54,6 @@ def test_malformed_json_is_a_400(kakao):
 @pytest.mark.parametrize(
     "field, value",
     [
-        ("cid", None),
-        ("cid", "TC0"),
         ("partner_order_id", "x" * 101),
         ("item_name", None),
         ("quantity", "two"),
@@ -77,9 +75,9 @@ def test_ready_validates_every_field(kakao, field, value):
         "quantity": 1,
         "total_amount": 2200,
         "tax_free_amount": 0,
-        "approval_url": "http://a",
-        "cancel_url": "http://c",
-        "fail_url": "http://f",
+        "approval_url": "http://localhost/a",
+        "cancel_url": "http://localhost/c",
+        "fail_url": "http://localhost/f",
         field: value,
     }
     response = kakao.post("ready", body)
@@ -98,7 +96,7 @@ def test_approve_answers_the_documented_fields(kakao):
     response = kakao.approve(ready, kakao.pay(ready, method="CARD", card="삼성카드"))
     body = response.json
     assert response.status_code == 200
-    assert re.fullmatch(r"A[0-9A-F]{19}", body["aid"]) and body["tid"] == ready["tid"]
+    assert re.fullmatch(r"A[0-9a-f]{19}", body["aid"]) and body["tid"] == ready["tid"]
     assert body["payment_method_type"] == "CARD" and body["quantity"] == 2
     assert set(body["amount"]) == AMOUNT_KEYS and body["amount"]["total"] == 4400 and body["amount"]["vat"] == 400
     assert body["card_info"]["kakaopay_issuer_corp"] == "삼성카드" and body["card_info"]["install_month"] == "00"
@@ -107,7 +105,7 @@ def test_approve_answers_the_documented_fields(kakao):
 
 def test_money_payments_have_no_card_info(kakao):
     ready = kakao.ready()
-    assert kakao.approve(ready, kakao.pay(ready)).json["card_info"] is None
+    assert "card_info" not in kakao.approve(ready, kakao.pay(ready)).json
 
 
 def test_approve_before_the_user_paid_is_701(kakao):
@@ -157,7 +155,15 @@ def test_quit_payment_cannot_be_approved_783(kakao):
 
 def test_approve_with_another_amount_is_refused(kakao):
     ready = kakao.ready()
-    assert kakao.approve(ready, kakao.pay(ready), total_amount=1).status_code == 400
+    response = kakao.approve(ready, kakao.pay(ready), total_amount=1)
+    assert response.status_code == 400 and error_code(response) == -704
+
+
+@pytest.mark.parametrize("cid", [None, "", "TC0", "TC0ONETIMEX", "TC0NETIME1", 1234567890])
+def test_a_malformed_or_unknown_cid_is_731(kakao, cid):
+    response = kakao.post("ready", {**kakao.ready_body(), "cid": cid})
+    assert response.status_code == 400 and error_code(response) == -731
+    assert error_code(kakao.post("order", {"cid": cid, "tid": kakao.ready()["tid"]})) == -731
 
 
 @pytest.mark.parametrize("fault, status, code", [("approve_fail", 400, -780), ("server_error", 500, -9798)])

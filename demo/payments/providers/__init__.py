@@ -5,9 +5,10 @@ from flask import Flask, current_app, has_request_context, request
 
 from .base import PaymentError, Provider
 from .kakaopay import KakaoPay, uses_sandbox_in_process
+from .kakaopay_legacy import KakaoPayLegacy
 from .wsgi_adapter import WSGIAdapter
 
-PROVIDERS = {"kakaopay": KakaoPay}
+PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy}  # PAYMENT_PROVIDER → provider class
 
 __all__ = ["PaymentError", "Provider", "get_provider", "init_app", "public_base_url"]
 

@@ -60,8 +60,26 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def card_from_order(selected: dict | None) -> dict | None:
+    """The order API's selected_card_info in approve's card_info terms (what a receipt shows)."""
+    if not selected:
+        return None
+    return {
+        "kakaopay_issuer_corp": selected.get("card_corp_name"),
+        "bin": selected.get("card_bin"),
+        "install_month": f"{int(selected.get('install_month') or 0):02d}",
+        "interest_free_install": selected.get("interest_free_install"),
+        "installment_type": selected.get("installment_type"),
+    }
+
+
 class KakaoPay:
     name = "kakaopay"
+    live_api = LIVE_API
+    path = "/online/v1/payment/"
+    auth_scheme = "SECRET_KEY"
+    error_fields = ("error_code", "error_message")  # where an error answer has its code and message
+    messages = MESSAGES
 
     def __init__(self, api_base: str, secret_key: str, cid: str, timeout: float, session: requests.Session):
         self.api_base, self.secret_key, self.cid = api_base.rstrip("/"), secret_key, cid
@@ -74,7 +92,7 @@ class KakaoPay:
         """The real test API with a Secret key(dev); otherwise the sandbox (KAKAOPAY_API_BASE or in process).
         ``recurring``: with the 정기결제 CID (KAKAOPAY_SUBSCRIPTION_CID), for a subscription's payments."""
         if settings.get("KAKAOPAY_SECRET_KEY"):
-            api_base, key = settings.get("KAKAOPAY_API_BASE") or LIVE_API, settings["KAKAOPAY_SECRET_KEY"]
+            api_base, key = settings.get("KAKAOPAY_API_BASE") or cls.live_api, settings["KAKAOPAY_SECRET_KEY"]
         else:
             api_base = settings.get("KAKAOPAY_API_BASE") or public_base.rstrip("/") + "/sandbox/kakaopay"
             key = settings["SANDBOX_SECRET_KEY"]
@@ -83,13 +101,11 @@ class KakaoPay:
 
     def call(self, endpoint: str, body: dict) -> tuple[dict, Exchange]:
         body = {"cid": self.cid, **body}
-        url = f"{self.api_base}/online/v1/payment/{PATHS.get(endpoint, endpoint)}"
+        url = f"{self.api_base}{self.path}{PATHS.get(endpoint, endpoint)}"
         exchange = Exchange(endpoint=endpoint, url=url, request_body=masked(body))
         started = perf_counter()
         try:
-            response = self.session.post(
-                url, json=body, timeout=self.timeout, headers={"Authorization": f"SECRET_KEY {self.secret_key}"}
-            )
+            response = self.post(url, body)
         except requests.RequestException as error:
             timed_out = isinstance(error, requests.Timeout)
             exchange.error = "timeout" if timed_out else f"connection error: {type(error).__name__}"
@@ -103,8 +119,21 @@ class KakaoPay:
         log.info("kakaopay %s -> %s in %d ms", endpoint, response.status_code, exchange.duration_ms)
         return self.decode(response, exchange), exchange
 
-    @staticmethod
-    def decode(response: requests.Response, exchange: Exchange) -> dict:
+    def post(self, url: str, body: dict) -> requests.Response:
+        headers = {"Authorization": f"{self.auth_scheme} {self.secret_key}"}
+        return self.session.post(url, json=body, timeout=self.timeout, headers=headers)
+
+    def error(self, data: dict, retryable: bool, exchange: Exchange) -> PaymentError | None:
+        """The provider's error answer as a PaymentError; None when ``data`` is not an error body."""
+        code_field, message_field = self.error_fields
+        if code_field not in data:
+            return None
+        code = data[code_field]
+        exchange.error = f"error {code}"
+        message = self.messages.get(code, "카카오페이 요청이 실패했습니다.")
+        return PaymentError(code, message, data.get(message_field), retryable=retryable, exchange=exchange)
+
+    def decode(self, response: requests.Response, exchange: Exchange) -> dict:
         try:
             data = response.json()
         except ValueError:
@@ -112,15 +141,13 @@ class KakaoPay:
         if response.status_code == 200 and isinstance(data, dict):
             return data
         retryable = response.status_code >= 500
-        if not isinstance(data, dict) or "error_code" not in data:
+        error = self.error(data, retryable, exchange) if isinstance(data, dict) else None
+        if error is None:
             exchange.error = "malformed response"
             raise PaymentError(
                 response.status_code, "카카오페이 응답을 해석할 수 없습니다.", retryable=retryable, exchange=exchange
             )
-        code = data["error_code"]
-        exchange.error = f"error {code}"
-        message = MESSAGES.get(code, "카카오페이 요청이 실패했습니다.")
-        raise PaymentError(code, message, data.get("error_message"), retryable=retryable, exchange=exchange)
+        raise error
 
     def ready(self, order: Order) -> Ready:
         data, exchange = self.call(
@@ -193,7 +220,8 @@ class KakaoPay:
         data, exchange = self.call("order", {"tid": tid})
         status = data["status"]
         paid = [a for a in data.get("payment_action_details") or [] if a["payment_action_type"] == "PAYMENT"]
-        approval = self.approval(data, exchange, paid[0]["aid"], data.get("selected_card_info")) if paid else None
+        card = card_from_order(data.get("selected_card_info"))
+        approval = self.approval(data, exchange, paid[0]["aid"], card) if paid else None
         return Lookup(
             raw=data,
             exchange=exchange,
