@@ -18,7 +18,7 @@ from .ledger import SandboxError
 from .models import CARD_COMPANIES, CARDS, PAID, SandboxAction, SandboxPayment, kakao_time
 from .pages import public_url
 
-CIDS = ("TC0ONETIME", "TCSUBSCRIP")  # the test CIDs: single payment and 정기결제
+SINGLE_PAYMENT_CID = "TC0ONETIME"  # the test CIDs: this one, and the 정기결제 ones (SANDBOX_SUBSCRIPTION_CIDS)
 INT_RANGE = range(-(2**31), 2**31)  # Kakao's integers are 32-bit
 
 
@@ -55,7 +55,7 @@ def without_none(fields: dict) -> dict:
 
 def check_cid(data: dict) -> str:
     cid = data.get("cid")
-    if cid not in CIDS:
+    if cid != SINGLE_PAYMENT_CID and not (isinstance(cid, str) and ledger.is_recurring_cid(cid)):
         raise SandboxError(-731, "invalid cid.")
     return cid
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from . import ledger
 from .ledger import SandboxError
-from .operations import approve_answer, check_cid, field, without_none
 from .models import SandboxAction, SandboxPayment, SandboxSubscription, kakao_time, new_id, now
+from .operations import approve_answer, check_cid, field, without_none
 
 CHARGE_FIELDS = ("partner_order_id", "partner_user_id", "item_name")
 

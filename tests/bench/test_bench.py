@@ -19,7 +19,7 @@ SCENARIOS = ("bare page", "catalog", "product page", "checkout", "history (10,00
 
 
 @pytest.mark.timeout(300)  # ~30 s; starts three gunicorns, slow when the machine is busy
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (test.sh and bench.sh install it with apt)")
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (test.sh installs it)")
 def test_smoke_run_reports_every_scenario(tmp_path):
     output = tmp_path / "benchmark.md"
     env = {

@@ -18,7 +18,7 @@ def sheet_post(kakao, ready, **form):
 def test_wrong_password_ends_as_fail_auth_password_and_goes_to_fail_url(kakao):
     ready = kakao.ready()
     response = sheet_post(kakao, ready, action="pay", method="MONEY", password="000000")
-    assert response.status_code == 303 and response.location == "http://shop.test/fail"
+    assert response.status_code == 303 and response.location == "http://localhost/fail"
     assert kakao.order(ready["tid"])["status"] == "FAIL_AUTH_PASSWORD"
     assert kakao.approve(ready, "0" * 20).json["error_code"] == -783
     closed = kakao.client.get(url(kakao, ready, "scan")).get_data(as_text=True)
@@ -28,7 +28,7 @@ def test_wrong_password_ends_as_fail_auth_password_and_goes_to_fail_url(kakao):
 def test_right_password_pays(kakao):
     ready = kakao.ready()
     response = sheet_post(kakao, ready, action="pay", method="MONEY", password="123456")
-    assert response.location.startswith("http://shop.test/approve?pg_token=")
+    assert response.location.startswith("http://localhost/approve?pg_token=")
     assert kakao.order(ready["tid"])["status"] == "AUTH_PASSWORD"
 
 
