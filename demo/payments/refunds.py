@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
+from ..console.auth import merchant_required
 from . import bp, service
 from .views import find_payment
 
@@ -15,6 +16,7 @@ def requested_amount(available: int) -> int | None:
 
 
 @bp.post("/payments/<order_id>/refund")
+@merchant_required
 def refund(order_id: str):
     payment = find_payment(order_id)
     amount = requested_amount(payment.cancel_available_amount)

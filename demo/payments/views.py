@@ -19,6 +19,11 @@ def visitor_id() -> str:
     return session.setdefault("visitor", "v_" + secrets.token_urlsafe(12))
 
 
+def started_here(payment: Payment) -> bool:
+    """This browser's session started the payment (only it gets the link back to the pending KakaoPay page)."""
+    return payment.user_id == session.get("visitor")
+
+
 def find_payment(order_id: str) -> Payment:
     return db.first_or_404(select(Payment).filter_by(order_id=order_id))
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..catalog.models import Product
 from ..catalog.views import MAX_QUANTITY
+from ..console.auth import merchant_required
 from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
@@ -21,12 +22,14 @@ def recent_payments() -> list[Payment]:
 
 
 @bp.get("/")
+@merchant_required
 def index():
     products = db.session.scalars(select(Product).order_by(Product.position)).all()
     return render_template("presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS)
 
 
 @bp.post("/")
+@merchant_required
 def start():
     """새 데모 결제: checkout with a chosen flow, then follow it on the diagram."""
     product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
@@ -41,6 +44,7 @@ def start():
 
 
 @bp.get("/<order_id>")
+@merchant_required
 def show(order_id: str):
     payment = find_payment(order_id)
     return page_or_partial("presenter/show.html", payment=payment, steps=story(payment), lanes=LANES)
