@@ -107,7 +107,7 @@ def persistent_secret(instance_path: str, name: str, fresh: str) -> str:
     """
     path = Path(instance_path) / name
     if not path.exists():
-        draft = path.with_name(f".{name}.{os.getpid()}")
+        draft = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
         draft.write_text(fresh)
         draft.chmod(0o600)
         try:
