@@ -1,5 +1,7 @@
 """Sign in (password or a one-click link), sign out. The console's pages are the payments' merchant views."""
 
+import re
+
 from flask import redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
@@ -15,7 +17,7 @@ def signed_in():
 
 def session_next() -> str:
     stored = session.pop(NEXT_KEY, None) or ""
-    return stored if stored.startswith("/") and not stored.startswith("//") else url_for("payments.history")
+    return stored if re.match(r"/(?![/\\])", stored) else url_for("payments.history")  # a path of this site only
 
 
 @bp.get("/")

@@ -11,7 +11,7 @@ from ..payments import service
 from ..payments.devices import FLOWS
 from ..payments.models import FLOW_LABELS, Payment
 from ..payments.providers import PaymentError
-from ..payments.views import find_payment, page_or_partial, visitor_id
+from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .story import LANES, story
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
@@ -33,7 +33,7 @@ def index():
 def start():
     """새 데모 결제: checkout with a chosen flow, then follow it on the diagram."""
     product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
-    flow, quantity = request.form.get("flow"), request.form.get("quantity", type=int)
+    flow, quantity = request.form.get("flow"), whole_number(request.form.get("quantity"))
     if product is None or flow not in FLOWS or quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         abort(400, description="상품, 수량(1~99), 결제 화면을 골라 주세요.")
     try:
