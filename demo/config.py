@@ -1,5 +1,6 @@
 """Configuration: class defaults, then instance/config.py, then the environment (and .env)."""
 
+import contextlib
 import os
 import secrets
 import socket
@@ -136,10 +137,8 @@ def default_trusted_hosts(public_base_url: str | None) -> list[str]:
     """localhost, this machine's host names and addresses, and the host of PUBLIC_BASE_URL."""
     hostname = socket.gethostname()
     hosts = {"localhost", "127.0.0.1", "::1", hostname, socket.getfqdn(), lan_address()}
-    try:
+    with contextlib.suppress(OSError):  # a host name that does not resolve adds nothing
         hosts.update(info[4][0] for info in socket.getaddrinfo(hostname, None))
-    except OSError:
-        pass
     if public_base_url and (public_host := urlsplit(public_base_url).hostname):
         hosts.add(public_host)
     return sorted(hosts)

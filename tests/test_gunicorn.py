@@ -86,9 +86,10 @@ def test_readme_recipe_completes_a_payment(gunicorn):
     receipt = browser.get(approval)
     assert receipt.status_code == 200 and receipt.url.startswith(f"{gunicorn}/payments/")
     assert "결제가 완료되었습니다" in receipt.text and "4,400원" in receipt.text
-    assert receipt.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in receipt.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        receipt.headers["X-Frame-Options"] == "DENY"
+        and "frame-ancestors 'none'" in receipt.headers["Content-Security-Policy"]
+    )
 
 
 def test_untrusted_host_is_refused(gunicorn):

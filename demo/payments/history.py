@@ -1,4 +1,5 @@
-"""GET /payments (결제 내역, the merchant's): filter, search, paging, totals, reconcile; GET /orders (내 주문, a buyer's)."""
+"""GET /payments (결제 내역, the merchant's): filter, search, paging, totals, reconcile.
+GET /orders (내 주문): a buyer's own payments."""
 
 from dataclasses import dataclass
 

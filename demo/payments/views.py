@@ -14,7 +14,6 @@ from .devices import choose_flow
 from .models import Payment, Status
 from .providers import PaymentError
 
-
 WON_LIMIT = 10**12  # no amount in this demo comes near; bigger numbers are typos or attacks, not amounts
 
 
