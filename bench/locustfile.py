@@ -9,6 +9,13 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SCENARIO = os.environ.get("BENCH_SCENARIO", "bare")
 
 
+def sign_in(client) -> None:
+    """The merchant console's login form (ADMIN_PASSWORD, as the bench sets it)."""
+    token = CSRF.search(client.get("/console/login", name="console login").text).group(1)
+    form = {"password": os.environ["ADMIN_PASSWORD"], "csrf_token": token}
+    client.post("/console/login", data=form, name="console login", allow_redirects=False)
+
+
 class Visitor(HttpUser):
     wait_time = constant(0)
 
@@ -18,6 +25,8 @@ class Visitor(HttpUser):
     def on_start(self):
         if SCENARIO in ("checkout", "payment"):
             self.token = self.csrf("/products/choco-pie", "product page")
+        if SCENARIO == "history":  # the merchant console's page: sign in first
+            sign_in(self.client)
 
     @task
     def scenario(self):
