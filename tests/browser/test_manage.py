@@ -33,6 +33,9 @@ def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
     expect(page.get_by_text("더 취소할 금액이 없습니다")).to_be_visible()
     expect(page.get_by_test_id("canceled")).to_have_text("4,400원")
     shot(page, "refunded")
+    page.evaluate("window.print = () => { window.printed = true; }")  # 인쇄 works from static/js, not inline
+    page.get_by_role("button", name="인쇄").click()
+    assert page.evaluate("window.printed") is True
 
 
 def test_history_filters_with_htmx(live_server, desktop, phone, shot):
