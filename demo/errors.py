@@ -20,12 +20,14 @@ MESSAGES = {
 
 def error_page(code: int, title: str, hint: str, detail: str | None = None):
     if request_ctx.url_adapter is None:  # the Host was refused: no URLs can be built, so no site chrome
-        return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(hint)}</p>", code
+        head = f"<!doctype html><html lang=ko><meta charset=utf-8><title>{escape(title)}</title>"
+        return f"{head}<h1>{escape(title)}</h1><p>{escape(hint)}</p>", code
     return render_template("errors/error.html", code=code, title=title, hint=hint, detail=detail), code
 
 
 def render_error(error: HTTPException):
-    title, hint = MESSAGES.get(error.code, (error.name, ""))
+    fallback = ("요청을 처리할 수 없습니다", f"입력한 내용을 확인해 주세요. ({error.name})")
+    title, hint = MESSAGES.get(error.code, fallback)
     detail = error.description if error.description != type(error).description else None
     return error_page(error.code, title, hint, detail)
 

@@ -14,14 +14,15 @@ login_manager = LoginManager()
 
 
 class Merchant(UserMixin):
-    """The one console user. Its id changes with the password, so changing ADMIN_PASSWORD signs everyone out."""
+    """The one console user. Its id is keyed on the password (an HMAC under the secret key: the session cookie is
+    readable, so it must not carry a plain hash), so changing ADMIN_PASSWORD signs everyone out."""
 
-    def __init__(self, password: str):
-        self.id = "merchant-" + hashlib.sha256(password.encode()).hexdigest()[:16]
+    def __init__(self, secret_key: str, password: str):
+        self.id = "merchant-" + hmac.new(secret_key.encode(), password.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def merchant() -> Merchant:
-    return Merchant(current_app.config["ADMIN_PASSWORD"])
+    return Merchant(current_app.config["SECRET_KEY"], current_app.config["ADMIN_PASSWORD"])
 
 
 @login_manager.user_loader
