@@ -28,8 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config_module.persistent_secret_key(app.instance_path)
-    if app.config["TRUSTED_HOSTS"] is None:
-        app.config["TRUSTED_HOSTS"] = config_module.default_trusted_hosts(app.config["PUBLIC_BASE_URL"])
+    settings = app.config
+    settings["TRUSTED_HOSTS"] = config_module.trusted_hosts(settings["TRUSTED_HOSTS"], settings["PUBLIC_BASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + os.path.join(app.instance_path, "strada.sqlite")
     )

@@ -60,8 +60,8 @@ class Config:
     # The merchant console's password. Unset: generated once into instance/admin_password (./run.sh prints it).
     ADMIN_PASSWORD: str | None = None
     CONSOLE_LINK_MAX_AGE = 900  # seconds a one-click console sign-in link printed by ./run.sh stays valid
-    # Host names (and IPs) the app answers to; None: localhost, this machine's names and LAN addresses and the host of
-    # PUBLIC_BASE_URL (see default_trusted_hosts). A leading dot allows subdomains (".example.com").
+    # Host names (and IPs) the app answers to; None: localhost, this machine's names and LAN addresses. The host of
+    # PUBLIC_BASE_URL is always added (see trusted_hosts). A leading dot allows subdomains (".example.com").
     TRUSTED_HOSTS: list[str] | None = None
     # Served over https behind one reverse proxy (that sets X-Forwarded-Proto/-For/-Host): trust those headers
     # (werkzeug's ProxyFix, one hop) and mark the session cookie Secure.
@@ -133,12 +133,16 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-def default_trusted_hosts(public_base_url: str | None) -> list[str]:
-    """localhost, this machine's host names and addresses, and the host of PUBLIC_BASE_URL."""
-    hostname = socket.gethostname()
-    hosts = {"localhost", "127.0.0.1", "::1", hostname, socket.getfqdn(), lan_address()}
-    with contextlib.suppress(OSError):  # a host name that does not resolve adds nothing
-        hosts.update(info[4][0] for info in socket.getaddrinfo(hostname, None))
+def trusted_hosts(configured: list[str] | None, public_base_url: str | None) -> list[str]:
+    """TRUSTED_HOSTS, by default localhost and this machine's host names and addresses; always with the host of
+    PUBLIC_BASE_URL (the in-process sandbox is called there)."""
+    if configured is None:
+        hostname = socket.gethostname()
+        hosts = {"localhost", "127.0.0.1", "::1", hostname, socket.getfqdn(), lan_address()}
+        with contextlib.suppress(OSError):  # a host name that does not resolve adds nothing
+            hosts.update(info[4][0] for info in socket.getaddrinfo(hostname, None))
+    else:
+        hosts = set(configured)
     if public_base_url and (public_host := urlsplit(public_base_url).hostname):
         hosts.add(public_host)
     return sorted(hosts)

@@ -65,9 +65,10 @@ def test_trusted_hosts_default_and_setting(make_test_app):
     app = make_test_app(PUBLIC_BASE_URL="http://demo.example:8000")
     assert {"localhost", "127.0.0.1", "demo.example"} <= set(app.config["TRUSTED_HOSTS"])
     assert app.test_client().get("/", headers={"Host": "demo.example:8000"}).status_code == 200
-    app = make_test_app(TRUSTED_HOSTS=["shop.example", ".team.example"])
+    app = make_test_app(TRUSTED_HOSTS=["shop.example", ".team.example"], PUBLIC_BASE_URL="http://pay.example")
     client = app.test_client()
     assert client.get("/", headers={"Host": "shop.example"}).status_code == 200
+    assert client.get("/", headers={"Host": "pay.example"}).status_code == 200
     assert client.get("/", headers={"Host": "a.team.example:5000"}).status_code == 200
     assert client.get("/", headers={"Host": "localhost"}).status_code == 400
 
