@@ -1,8 +1,8 @@
 """Signing in to the merchant console, for the console's pages (history).
 
-The hook for the console sign-in: set BENCH_LOGIN_PATH to the sign-in form's path (e.g. /console/login). The bench
-then starts the demo with ADMIN_PASSWORD=BENCH_ADMIN_PASSWORD, fills the form's BENCH_LOGIN_FIELD (default
-"password") with it, submits, and hands the session cookie to wrk. Unset: no sign-in (history is open today).
+BENCH_LOGIN_PATH is the sign-in form's path (default /console/login). The bench starts the demo with
+ADMIN_PASSWORD=BENCH_ADMIN_PASSWORD, fills the form's BENCH_LOGIN_FIELD (default "password") with it, submits, and
+hands the session cookie to wrk. BENCH_LOGIN_PATH= (empty) skips the sign-in, for a site without a console.
 """
 
 import os
@@ -12,7 +12,7 @@ import requests
 
 from .payment import Forms
 
-LOGIN_PATH = os.environ.get("BENCH_LOGIN_PATH", "")
+LOGIN_PATH = os.environ.get("BENCH_LOGIN_PATH", "/console/login")
 LOGIN_FIELD = os.environ.get("BENCH_LOGIN_FIELD", "password")
 PASSWORD = os.environ.get("BENCH_ADMIN_PASSWORD", "bench-console-password")
 SERVER_ENV = {"ADMIN_PASSWORD": PASSWORD}

@@ -3,6 +3,8 @@
 import os
 
 from flask import Flask
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .extensions import csrf, db
@@ -26,21 +28,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config_module.persistent_secret_key(app.instance_path)
+    settings = app.config
+    settings["TRUSTED_HOSTS"] = config_module.trusted_hosts(settings["TRUSTED_HOSTS"], settings["PUBLIC_BASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + os.path.join(app.instance_path, "strada.sqlite")
     )
 
     db.init_app(app)
     csrf.init_app(app)
+    secure(app)
 
-    from . import assets, catalog, errors, filters, payments, presenter, sandbox, subscriptions
+    from . import assets, catalog, console, errors, filters, payments, presenter, sandbox, subscriptions
 
     assets.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    console.init_app(app)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(payments.bp)
-    app.register_blueprint(sandbox.bp)
+    if not app.config["KAKAOPAY_SECRET_KEY"]:  # with a real KakaoPay key, Kakao's stand-in has no business here
+        app.register_blueprint(sandbox.bp)
     app.register_blueprint(presenter.bp)
     app.register_blueprint(subscriptions.bp)
     payments.init_app(app)
@@ -48,6 +55,35 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         create_schema()
     return app
+
+
+# Scripts only from this site's files (no inline script, no eval); inline *styles* stay allowed for the style
+# attributes of the presenter's diagram and the sandbox's QR code.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def secure(app: Flask) -> None:
+    """Security headers and cookie flags (flask-talisman); behind an https proxy, trust its X-Forwarded-* headers."""
+    behind_proxy = app.config["BEHIND_HTTPS_PROXY"]
+    if behind_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    Talisman(
+        app,
+        force_https=False,  # https is the proxy's job; the LAN demo is plain http
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        session_cookie_secure=behind_proxy,
+        session_cookie_http_only=True,
+    )
 
 
 def create_schema() -> None:

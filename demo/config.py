@@ -1,8 +1,11 @@
 """Configuration: class defaults, then instance/config.py, then the environment (and .env)."""
 
+import contextlib
 import os
 import secrets
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -28,9 +31,14 @@ ENV_KEYS = (
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
+    "ADMIN_PASSWORD",
+    "TRUSTED_HOSTS",
+    "BEHIND_HTTPS_PROXY",
 )
 INT_KEYS = {"SANDBOX_PAYMENT_TTL", "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT", "STALE_AFTER", "RECONCILE_AFTER"}
 FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS"}
+LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
+BOOL_KEYS = {"BEHIND_HTTPS_PROXY"}  # 1/true/yes
 
 
 class Config:
@@ -62,6 +70,19 @@ class Config:
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    # The merchant console's password. Unset: generated once into instance/admin_password (./run.sh prints it).
+    ADMIN_PASSWORD: str | None = None
+    CONSOLE_LINK_MAX_AGE = 900  # seconds a one-click console sign-in link printed by ./run.sh stays valid
+    # Host names (and IPs) the app answers to; None: localhost, this machine's names and LAN addresses. The host of
+    # PUBLIC_BASE_URL is always added (see trusted_hosts). A leading dot allows subdomains (".example.com").
+    TRUSTED_HOSTS: list[str] | None = None
+    # Served over https behind one reverse proxy (that sets X-Forwarded-Proto/-For/-Host): trust those headers
+    # (werkzeug's ProxyFix, one hop) and mark the session cookie Secure.
+    BEHIND_HTTPS_PROXY = False
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    MAX_CONTENT_LENGTH = 256 * 1024  # bytes of any request body (forms and the sandbox's JSON are small)
+    MAX_FORM_MEMORY_SIZE = 64 * 1024  # bytes of one non-file form field
 
 
 def load_environment(config: dict) -> None:
@@ -75,19 +96,33 @@ def load_environment(config: dict) -> None:
             value = int(value)
         elif key in FLOAT_KEYS:
             value = float(value)
+        elif key in LIST_KEYS:
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        elif key in BOOL_KEYS:
+            value = value.strip().lower() in ("1", "true", "yes", "on")
         config[key] = value
 
 
 def persistent_secret_key(instance_path: str) -> str:
-    """A random key generated once and kept in instance/secret_key.
+    """A random key generated once and kept in instance/secret_key."""
+    return persistent_secret(instance_path, "secret_key", secrets.token_hex(32))
 
-    Several gunicorn workers may start at once: the key is written to a private temporary file and linked into place,
-    which fails for all but the first, so every worker reads the same key.
+
+def persistent_admin_password(instance_path: str) -> str:
+    """The console password generated once and kept in instance/admin_password (when ADMIN_PASSWORD is unset)."""
+    return persistent_secret(instance_path, "admin_password", secrets.token_urlsafe(12))
+
+
+def persistent_secret(instance_path: str, name: str, fresh: str) -> str:
+    """A secret generated once and kept in instance/<name>.
+
+    Several gunicorn workers may start at once: the value is written to a private temporary file and linked into
+    place, which fails for all but the first, so every worker reads the same value.
     """
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / name
     if not path.exists():
-        draft = path.with_name(f".secret_key.{os.getpid()}")
-        draft.write_text(secrets.token_hex(32))
+        draft = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(fresh)
         draft.chmod(0o600)
         try:
             os.link(draft, path)
@@ -96,3 +131,31 @@ def persistent_secret_key(instance_path: str) -> str:
         finally:
             draft.unlink()
     return path.read_text().strip()
+
+
+def lan_address() -> str:
+    """The address other machines on the LAN reach this one at; 127.0.0.1 when there is no network.
+
+    connect() on a UDP socket only asks the kernel for a route; no packet is sent.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: any routable address works, nothing is sent
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def trusted_hosts(configured: list[str] | None, public_base_url: str | None) -> list[str]:
+    """TRUSTED_HOSTS, by default localhost and this machine's host names and addresses; always with the host of
+    PUBLIC_BASE_URL (the in-process sandbox is called there)."""
+    if configured is None:
+        hostname = socket.gethostname()
+        hosts = {"localhost", "127.0.0.1", "::1", hostname, socket.getfqdn(), lan_address()}
+        with contextlib.suppress(OSError):  # a host name that does not resolve adds nothing
+            hosts.update(info[4][0] for info in socket.getaddrinfo(hostname, None))
+    else:
+        hosts = set(configured)
+    if public_base_url and (public_host := urlsplit(public_base_url).hostname):
+        hosts.add(public_host)
+    return sorted(hosts)

@@ -1,4 +1,5 @@
-"""`python -m demo.serve`: serve the demo on the LAN with gunicorn, printing its URLs and a QR code of the LAN URL.
+"""`python -m demo.serve`: serve the demo on the LAN with gunicorn, printing its URLs, a QR code of the LAN URL, and
+the merchant console's password with a one-click sign-in link.
 
 PUBLIC_BASE_URL (used for KakaoPay callback URLs and the sandbox's QR codes) defaults to the LAN URL, so a phone on
 the same Wi-Fi can open the site and scan its QR codes.
@@ -7,22 +8,23 @@ the same Wi-Fi can open the site and scan its QR codes.
 import os
 import socket
 import sys
+from pathlib import Path
 
 import segno
 from dotenv import load_dotenv
 
+from .config import Config, lan_address, persistent_admin_password, persistent_secret_key
+from .console.auth import sign_in_token
 
-def lan_address() -> str:
-    """The address other machines on the LAN reach this one at; 127.0.0.1 when there is no network.
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
-    connect() on a UDP socket only asks the kernel for a route; no packet is sent.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: any routable address works, nothing is sent
-            return probe.getsockname()[0]
-        except OSError:
-            return "127.0.0.1"
+
+def console_credentials() -> tuple[str, str]:
+    """(password, sign-in token): the same secrets the workers read (environment, else instance/ files)."""
+    INSTANCE.mkdir(exist_ok=True)
+    secret_key = os.environ.get("SECRET_KEY") or persistent_secret_key(str(INSTANCE))
+    password = os.environ.get("ADMIN_PASSWORD") or persistent_admin_password(str(INSTANCE))
+    return password, sign_in_token(secret_key, password)
 
 
 def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
@@ -56,8 +58,12 @@ def main() -> None:
     check_port(port)
     lan_url = f"http://{lan_address()}:{port}"
     os.environ.setdefault("PUBLIC_BASE_URL", lan_url)
+    password, token = console_credentials()
+    minutes = Config.CONSOLE_LINK_MAX_AGE // 60
     print(f"\n  Strada Pay 데모\n  이 컴퓨터:  http://localhost:{port}\n  같은 Wi-Fi: {lan_url}")
     print(f"  PUBLIC_BASE_URL={os.environ['PUBLIC_BASE_URL']}\n")
+    print(f"  판매자 콘솔 비밀번호: {password}")
+    print(f"  원클릭 로그인 ({minutes}분 동안 유효): http://localhost:{port}/console/login?token={token}\n")
     segno.make(lan_url, error="l").terminal(compact=True)
     print()
     sys.stdout.flush()

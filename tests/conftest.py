@@ -13,6 +13,16 @@ settings.register_profile("strada", derandomize=True)
 settings.load_profile("strada")
 
 
+ADMIN_PASSWORD = "test-console-password"
+
+
+def sign_in(client):
+    """Sign a test client in to the merchant console (with the password, as a person would)."""
+    response = client.post("/console/login", data={"password": ADMIN_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
 def database_url(tmp_path) -> str:
     """TEST_DATABASE_URL (e.g. a throwaway PostgreSQL) or a fresh SQLite file."""
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
@@ -22,6 +32,7 @@ def make_app(tmp_path, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "DATABASE_URL": database_url(tmp_path),
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
@@ -60,3 +71,9 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def console(app):
+    """A test client signed in to the merchant console."""
+    return sign_in(app.test_client())

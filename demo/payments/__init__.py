@@ -11,3 +11,4 @@ from . import cli, history, refunds, views  # noqa: E402,F401
 
 def init_app(app: Flask) -> None:
     providers.init_app(app)
+    app.jinja_env.globals["started_here"] = views.started_here

@@ -1,17 +1,20 @@
-"""GET /payments (결제 내역): filter, search and paging in SQL, totals for the filter, and the reconcile button."""
+"""GET /payments (결제 내역, the merchant's): filter, search, paging, totals, reconcile.
+GET /orders (내 주문): a buyer's own payments."""
 
 from dataclasses import dataclass
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import Select, func, or_, select
 
+from ..console.auth import merchant_required
 from ..extensions import db
 from . import bp
 from .models import Payment, Status
 from .reconcile import reconcile
-from .views import page_or_partial
+from .views import page_or_partial, whole_number
 
 PAGE_SIZE = 20
+MY_ORDERS_SHOWN = 50
 FILTERS = {"paid": Status.PAID, "in_flight": Status.IN_FLIGHT, **{s: (s,) for s in Status.LABELS}}
 
 
@@ -46,14 +49,22 @@ def totals(status: str, q: str) -> Totals:
     return result
 
 
+def history_args() -> dict:
+    """status, q and page of the history's query string, normalised (unknown status → all; page ≥ 1)."""
+    status = request.args.get("status", "")
+    page = whole_number(request.args.get("page")) or 1
+    return {"status": status if status in FILTERS else "", "q": request.args.get("q", "").strip(), "page": max(page, 1)}
+
+
 @bp.get("/payments")
+@merchant_required
 def history():
-    status, q = request.args.get("status", ""), request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = filtered(select(Payment), status, q).order_by(Payment.created_at.desc(), Payment.id.desc())
-    payments = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    status, q, page = history_args().values()
     summary = totals(status, q)
     pages = max((summary.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)
+    query = filtered(select(Payment), status, q).order_by(Payment.created_at.desc(), Payment.id.desc())
+    payments = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return page_or_partial(
         "payments/history.html",
         payments=payments,
@@ -69,7 +80,17 @@ def history():
 
 
 @bp.post("/payments/reconcile")
+@merchant_required
 def run_reconcile():
     changes = reconcile(current_app.config["RECONCILE_AFTER"])
     flash(f"대사 완료: {len(changes)}건 변경" + "".join(f" · {c}" for c in changes), "reconcile")
-    return redirect(url_for(".history", **request.args), 303)
+    return redirect(url_for(".history", **{key: value for key, value in history_args().items() if value}), 303)
+
+
+@bp.get("/orders")
+def my_orders():
+    """내 주문: the payments this browser's session started, newest first (no session yet: none)."""
+    visitor = session.get("visitor")
+    query = select(Payment).filter_by(user_id=visitor).order_by(Payment.created_at.desc(), Payment.id.desc())
+    payments = db.session.scalars(query.limit(MY_ORDERS_SHOWN)).all() if visitor else []
+    return render_template("payments/orders.html", payments=payments)

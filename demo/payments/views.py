@@ -1,5 +1,6 @@
 """Checkout, KakaoPay's three callbacks (approval, cancel, fail) and the receipt."""
 
+import re
 import secrets
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -13,10 +14,25 @@ from .devices import choose_flow
 from .models import Payment, Status
 from .providers import PaymentError
 
+WON_LIMIT = 10**12  # no amount in this demo comes near; bigger numbers are typos or attacks, not amounts
+
+
+def whole_number(text: str | None) -> int | None:
+    """An ASCII whole number (optionally negative) of sane size, else None: no "²", "--5" or 2⁶³ reaches the DB."""
+    if text is None or not re.fullmatch(r"-?[0-9]{1,13}", text.strip()):
+        return None
+    value = int(text)
+    return value if -WON_LIMIT <= value <= WON_LIMIT else None
+
 
 def visitor_id() -> str:
     """partner_user_id: an anonymous id kept in the browser's session, never personal data."""
     return session.setdefault("visitor", "v_" + secrets.token_urlsafe(12))
+
+
+def started_here(payment: Payment) -> bool:
+    """This browser's session started the payment (only it gets the link back to the pending KakaoPay page)."""
+    return payment.user_id == session.get("visitor")
 
 
 def find_payment(order_id: str) -> Payment:
@@ -34,7 +50,7 @@ def page_or_partial(template: str, **context):
 @bp.post("/checkout")
 def checkout():
     product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
-    quantity = request.form.get("quantity", type=int)
+    quantity = whole_number(request.form.get("quantity"))
     if product is None:
         abort(400, description="주문할 상품을 찾을 수 없습니다.")
     if quantity is None or not 1 <= quantity <= MAX_QUANTITY:

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from ..catalog.models import Product
 from ..catalog.views import MAX_QUANTITY
+from ..console.auth import merchant_required
 from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
 from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PaymentError
-from ..payments.views import find_payment, page_or_partial, visitor_id
+from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .mermaid import sequence_diagram
 from .story import lanes, listed, story
 
@@ -30,16 +31,18 @@ def recent_payments() -> list[Payment]:
 
 
 @bp.get("/")
+@merchant_required
 def index():
     products = db.session.scalars(select(Product).order_by(Product.position)).all()
     return render_template("presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS)
 
 
 @bp.post("/")
+@merchant_required
 def start():
     """새 데모 결제: checkout with a chosen flow, then follow it on the diagram."""
     product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
-    flow, quantity = request.form.get("flow"), request.form.get("quantity", type=int)
+    flow, quantity = request.form.get("flow"), whole_number(request.form.get("quantity"))
     if product is None or flow not in FLOWS or quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         abort(400, description="상품, 수량(1~99), 결제 화면을 골라 주세요.")
     try:
@@ -81,6 +84,7 @@ def phone_qr(payment: Payment) -> dict | None:
 
 
 @bp.get("/<order_id>")
+@merchant_required
 def show(order_id: str):
     """The live diagram. htmx polls it with the version it has; an unchanged screen answers 204 (nothing swapped)."""
     payment = find_payment(order_id)
@@ -105,6 +109,7 @@ def show(order_id: str):
 
 
 @bp.get("/<order_id>/replay")
+@merchant_required
 def replay(order_id: str):
     """Step through what happened, one step a page (prev/next links; arrow keys with JavaScript)."""
     payment = find_payment(order_id)
@@ -125,6 +130,7 @@ def diagram_title(payment: Payment) -> str:
 
 
 @bp.get("/<order_id>/sequence.mmd")
+@merchant_required
 def sequence(order_id: str):
     """The payment's sequence as Mermaid text, downloaded as a file."""
     payment = find_payment(order_id)

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 
 from ..catalog.models import Product
+from ..console.auth import merchant_required
 from ..extensions import db
 from ..payments.devices import choose_flow
 from ..payments.providers import PaymentError
@@ -60,7 +61,8 @@ def cancel(key: str):
     return redirect(url_for(".mine"), 303)
 
 
-@bp.get("/subscriptions")  # console only
+@bp.get("/subscriptions")
+@merchant_required
 def console():
     """The merchant's subscriptions, the demo clock and the charge buttons."""
     subscriptions = [
@@ -71,7 +73,8 @@ def console():
     )
 
 
-@bp.post("/subscriptions/<key>/charge")  # console only
+@bp.post("/subscriptions/<key>/charge")
+@merchant_required
 def charge_next(key: str):
     """다음 회차 결제 실행: the demo clock moves to the next billing date and that period is charged."""
     subscription = find(key)
@@ -89,7 +92,8 @@ def charge_next(key: str):
     return redirect(url_for(".console"), 303)
 
 
-@bp.post("/subscriptions/charge-due")  # console only
+@bp.post("/subscriptions/charge-due")
+@merchant_required
 def charge_due():
     """청구 실행: what the cron job runs (`flask subscriptions charge-due`), for the demo clock's date."""
     charges = service.charge_due()
@@ -97,7 +101,8 @@ def charge_due():
     return redirect(url_for(".console"), 303)
 
 
-@bp.post("/subscriptions/clock")  # console only
+@bp.post("/subscriptions/clock")
+@merchant_required
 def move_clock():
     if request.form.get("action") == "reset":
         clock.set_months_ahead(0)
@@ -106,7 +111,8 @@ def move_clock():
     return redirect(url_for(".console"), 303)
 
 
-@bp.post("/subscriptions/<key>/deactivate")  # console only
+@bp.post("/subscriptions/<key>/deactivate")
+@merchant_required
 def deactivate(key: str):
     subscription = find(key)
     try:
@@ -117,7 +123,8 @@ def deactivate(key: str):
     return redirect(url_for(".console"), 303)
 
 
-@bp.post("/subscriptions/<key>/check")  # console only
+@bp.post("/subscriptions/<key>/check")
+@merchant_required
 def check(key: str):
     """카카오페이 상태 확인: the billing key's status at the provider; one deactivated there ends here too."""
     subscription = find(key)

@@ -1,7 +1,9 @@
 """Browser fixtures: Debian's Chromium through Playwright, and the app on a live server thread.
 
 Helpers for later tests: `live_server` (base URL), `desktop` (a desktop page), `phone(user_agent)` (a page in a
-phone-sized context), `shot(page, name)` (a screenshot under tests/screenshots/, git-ignored).
+phone-sized context), `shot(page, name)` (a screenshot under tests/screenshots/, git-ignored), `sign_in(page, url)`
+(the merchant console's login form). Every context fails its test if the page reports a Content-Security-Policy
+violation (an inline script or style the policy blocked).
 """
 
 import os
@@ -12,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+
+from ..conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -77,20 +81,33 @@ def live_server(live_app):
         yield server
 
 
+def sign_in(page, base_url: str) -> None:
+    """Sign this page's browser context in to the merchant console, through the login form."""
+    page.goto(f"{base_url}/console/login")
+    page.get_by_label("비밀번호").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{base_url}/payments")
+
+
 @pytest.fixture
 def new_context(browser):
-    contexts = []
+    contexts, violations = [], []
+
+    def watch(page):
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
 
     def factory(**options):
         options.setdefault("locale", "ko-KR")
         options.setdefault("timezone_id", "Asia/Seoul")
         contexts.append(browser.new_context(**options))
         contexts[-1].set_default_timeout(10_000)
+        contexts[-1].on("page", watch)
         return contexts[-1]
 
     yield factory
     for context in contexts:
         context.close()
+    assert not violations, violations
 
 
 @pytest.fixture

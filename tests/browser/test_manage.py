@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import IPHONE_SAFARI
+from .conftest import IPHONE_SAFARI, sign_in
 from .test_flow import buy, pay_on_sheet
 
 
@@ -17,6 +17,10 @@ def pay_on_phone(page, base_url, slug="choco-pie", quantity=2):
 def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
     page = phone(IPHONE_SAFARI)
     pay_on_phone(page, live_server.url)
+    receipt = page.url
+    expect(page.get_by_label("부분 취소 금액")).to_have_count(0)  # the buyer views; refunds are the console's
+    sign_in(page, live_server.url)  # the merchant, on a phone
+    page.goto(receipt)
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_label("부분 취소 금액").fill("1,000")
     page.get_by_role("button", name="부분 취소").click()
@@ -29,6 +33,9 @@ def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
     expect(page.get_by_text("더 취소할 금액이 없습니다")).to_be_visible()
     expect(page.get_by_test_id("canceled")).to_have_text("4,400원")
     shot(page, "refunded")
+    page.evaluate("window.print = () => { window.printed = true; }")  # 인쇄 works from static/js, not inline
+    page.get_by_role("button", name="인쇄").click()
+    assert page.evaluate("window.printed") is True
 
 
 def test_history_filters_with_htmx(live_server, desktop, phone, shot):
@@ -36,6 +43,7 @@ def test_history_filters_with_htmx(live_server, desktop, phone, shot):
     pay_on_phone(page, live_server.url)
     buy(page, live_server.url, "americano", 1)
     page.get_by_role("button", name="결제 중단").click()
+    sign_in(desktop, live_server.url)
     desktop.goto(f"{live_server.url}/payments")
     expect(desktop.get_by_test_id("count")).to_have_text("2건")
     expect(desktop.get_by_test_id("net-total")).to_have_text("4,400원")
@@ -46,6 +54,9 @@ def test_history_filters_with_htmx(live_server, desktop, phone, shot):
     expect(desktop.locator("tbody")).to_contain_text("아메리카노")
     desktop.reload()  # the filter lives in the URL
     expect(desktop.get_by_test_id("count")).to_have_text("1건")
+    page.goto(f"{live_server.url}/orders")  # the buyer's own orders, on the phone
+    expect(page.get_by_test_id("my-order")).to_have_count(2)
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/payments")
     shot(page, "phone")
 
@@ -53,6 +64,7 @@ def test_history_filters_with_htmx(live_server, desktop, phone, shot):
 def test_presenter_follows_a_live_payment(live_server, new_context, shot):
     context = new_context(viewport={"width": 1920, "height": 1080})
     presenter = context.new_page()
+    sign_in(presenter, live_server.url)
     presenter.goto(f"{live_server.url}/presenter/")
     shot(presenter, "start")
     presenter.get_by_label("모바일 웹").check()

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import IPHONE_KAKAOTALK, IPHONE_SAFARI
+from .conftest import IPHONE_KAKAOTALK, IPHONE_SAFARI, sign_in
 from .test_flow import buy
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -28,13 +28,18 @@ def test_every_page_fits(live_server, new_context, shot, screen):
         "app-sheet": f"{base}/aInfo",
         "talk": "/sandbox/kakaopay/talk",
         "receipt-ready": None,
+        "my-orders": "/orders",
+        "forbidden": "/payments",
+        "console-login": "/console/login",
         "history": "/payments",
         "presenter": "/presenter/",
         "not-found": "/products/nope",
     }
     for name, path in pages.items():
+        if name == "history":
+            sign_in(page, live_server.url)
         if path is None:
-            page.goto(f"{live_server.url}/payments")
+            page.goto(f"{live_server.url}/orders")
             page.locator("tbody a").first.click()
         else:
             page.goto(path if path.startswith("http") else live_server.url + path)

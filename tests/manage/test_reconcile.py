@@ -1,5 +1,6 @@
 """Reconciliation rules, the history button and the CLI."""
 
+from ..conftest import sign_in
 from ..payments.test_contract import eventually
 from .conftest import order_api
 
@@ -27,6 +28,7 @@ def test_approving_with_the_provider_still_waiting_retries_approve_once(make_tes
 
     app = make_test_app(SANDBOX_FAULT="server_error", RECONCILE_AFTER=0)
     shop = Shop(app)
+    sign_in(shop.client)
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id)))
     assert shop.payment(order_id).status == "approving"

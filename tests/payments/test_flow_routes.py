@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from demo.extensions import db
 from demo.payments.models import ApiExchange, Payment
 
+from ..conftest import sign_in
 from .conftest import order_api
 from .test_contract import eventually
 from .test_devices import AGENTS
@@ -195,7 +196,7 @@ def test_exchanges_are_stored_with_secrets_masked(shop):
         assert approve.http_status == 200 and approve.duration_ms >= 0
         assert "(masked)" in approve.request_body and shop.payment(order_id).pg_token not in approve.request_body
         assert shop.app.config["SANDBOX_SECRET_KEY"] not in approve.request_body
-    page = shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    page = sign_in(shop.client).get(f"/payments/{order_id}").get_data(as_text=True)  # the timeline: console only
     assert "POST approve" in page and "ready → approving" in page
 
 

@@ -7,6 +7,7 @@ applies and a slow sandbox looks exactly like a slow KakaoPay).
 
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
@@ -26,7 +27,16 @@ class WSGIAdapter(BaseAdapter):
         # Nothing crosses a wire here: ask for an uncompressed body, as the raw bytes become the response content.
         headers = {name: value for name, value in request.headers.items() if name.lower() != "accept-encoding"}
         client = Client(self.wsgi_app)
-        call = calls.submit(client.open, request.url, method=request.method, headers=headers, data=request.body)
+        url = urlsplit(request.url)  # keep scheme and host:port: the nested request sees the same site as the caller
+        call = calls.submit(
+            client.open,
+            url.path,
+            base_url=f"{url.scheme}://{url.netloc}",
+            query_string=url.query,
+            method=request.method,
+            headers=headers,
+            data=request.body,
+        )
         try:
             wsgi_response = call.result(timeout=read_timeout)
         except FutureTimeout as error:

@@ -1,0 +1,47 @@
+"""Sign in (password or a one-click link), sign out. The console's pages are the payments' merchant views."""
+
+import re
+
+from flask import redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from . import bp
+from .auth import NEXT_KEY, merchant, password_matches, token_is_valid
+
+
+def signed_in():
+    """Sign the merchant in and go back to the page that asked for it (a path this site stored), or the history."""
+    login_user(merchant())
+    return redirect(session_next(), 303)
+
+
+def session_next() -> str:
+    stored = session.pop(NEXT_KEY, None) or ""
+    return stored if re.match(r"/(?![/\\])", stored) else url_for("payments.history")  # a path of this site only
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("payments.history"), 303)
+
+
+@bp.get("/login")
+def login():
+    token = request.args.get("token")
+    if token and token_is_valid(token):
+        return signed_in()
+    error = "로그인 링크가 만료되었거나 올바르지 않습니다. 비밀번호로 로그인해 주세요." if token else None
+    return render_template("console/login.html", error=error), 400 if token else 200
+
+
+@bp.post("/login")
+def login_with_password():
+    if password_matches(request.form.get("password", "")):
+        return signed_in()
+    return render_template("console/login.html", error="비밀번호가 올바르지 않습니다."), 401
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("catalog.index"), 303)
