@@ -77,6 +77,8 @@ PAGE_ROUTES = [
     ("GET", "/presenter/", [], "args"),
     ("POST", "/presenter/", ["product", "flow", "quantity"], "form"),
     ("GET", "/presenter/{order}", [], "args"),
+    ("GET", "/presenter/{order}/replay", ["step"], "args"),
+    ("GET", "/presenter/{order}/sequence.mmd", [], "args"),
     ("GET", "/console/", [], "args"),
     ("GET", "/console/login", ["token"], "args"),
     ("POST", "/console/login", ["password"], "form"),
@@ -84,11 +86,28 @@ PAGE_ROUTES = [
     *[("GET", f"/sandbox/kakaopay/mockup/v1/{{token}}/{page}", [], "args") for page in ("info", "scan", "mInfo")],
     ("GET", "/sandbox/kakaopay/mockup/v1/{token}/aInfo", [], "args"),
     ("GET", "/sandbox/kakaopay/mockup/v1/{token}/status", [], "args"),
+    ("GET", "/sandbox/kakaopay/mockup/v1/{token}/watch", [], "args"),
+    ("GET", "/sandbox/kakaopay/mockup/v1/{token}/order", [], "args"),
+    ("GET", "/sandbox/kakaopay/mockup/v1/{token}/password", ["via", "method", "card", "install_month"], "args"),
+    ("GET", "/sandbox/kakaopay/mockup/v1/{token}/tms", [], "args"),
     ("POST", "/sandbox/kakaopay/mockup/v1/{token}/select", ["method", "card"], "form"),
-    ("POST", "/sandbox/kakaopay/mockup/v1/{token}/sheet", ["action", "via", "fault", "method", "card"], "form"),
+    (
+        "POST",
+        "/sandbox/kakaopay/mockup/v1/{token}/sheet",
+        ["action", "via", "fault", "method", "card", "install_month", "password"],
+        "form",
+    ),
     ("POST", "/sandbox/kakaopay/mockup/v1/{token}/tms", ["phone", "birth"], "form"),
     ("GET", "/sandbox/kakaopay/talk", [], "args"),
     ("POST", "/sandbox/kakaopay/talk", ["phone"], "form"),
+    ("POST", "/subscriptions", ["product", "flow"], "form"),
+    ("GET", "/subscriptions/mine", [], "args"),
+    ("GET", "/subscriptions/{sub}/cancel", [], "args"),
+    ("POST", "/subscriptions/{sub}/cancel", [], "form"),
+    ("GET", "/subscriptions", [], "args"),
+    *[("POST", f"/subscriptions/{{sub}}/{action}", [], "form") for action in ("charge", "deactivate", "check")],
+    ("POST", "/subscriptions/charge-due", [], "form"),
+    ("POST", "/subscriptions/clock", ["action"], "form"),
 ]
 NOT_PAGES = re.compile(r"^/(static/|sandbox/kakaopay/(online/|v1/|openapi\.json))")
 HANGUL = re.compile(r"[가-힣]")
@@ -156,6 +175,7 @@ def path_part(world: World, name: str, as_console: bool):
         "order": world.own + ([] if as_console else world.victims),
         "token": world.own_tokens,
         "slug": ["choco-pie", "americano"],
+        "sub": ["no-such-subscription"],
     }[name]
     junk = values.map(lambda text: quote(text, safe=""))
     # mostly real ids, to get past the 404 (Hypothesis favours small integers, so 1..3 are the common draws)

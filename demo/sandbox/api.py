@@ -20,7 +20,8 @@ from .wire import error_parts, kakao_json, limit_body
 Operation = Callable[[dict], dict]
 OPEN_API = "/online/v1/payment/"
 LEGACY_API = legacy.PREFIX
-HTTP_ERRORS = {404: -3, 405: -3, 413: -2}  # Kakao's code for an unknown API, a wrong method, a body too big
+HTTP_ERRORS = {400: -2, 404: -3, 405: -3, 413: -2}  # Kakao's code for a bad request (e.g. a NUL byte), an unknown
+# API, a wrong method, a body too big
 
 
 def error_body(code: int, message: str, extras: dict | None) -> dict:
@@ -73,6 +74,7 @@ expose("manage/subscription/status", subscriptions.status)
 expose("manage/subscription/inactive", subscriptions.inactive)
 
 
+@bp.app_errorhandler(400)
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
 @bp.app_errorhandler(413)

@@ -47,3 +47,9 @@
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// <form data-confirm="…">: ask before submitting (an inline onsubmit would need 'unsafe-inline' scripts).
+document.addEventListener("submit", (event) => {
+  const message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) event.preventDefault();
+});

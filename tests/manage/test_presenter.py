@@ -124,6 +124,7 @@ def test_a_phone_flow_shows_a_qr_code_of_its_sheet(shop, paid):
     assert "<svg" in page and "실제 휴대폰으로 카카오톡 앱 결제창 열기" in page
     assert 'data-testid="qr-loopback"' in page  # the test app's public URL is localhost: no phone can open it
     shop.app.config["PUBLIC_BASE_URL"] = "http://192.168.0.10:5000"
+    shop.app.config["TRUSTED_HOSTS"].append("192.168.0.10")  # as create_app does for PUBLIC_BASE_URL's host
     lan = shop.client.get(f"/presenter/{shop.start(flow='mobile')}").get_data(as_text=True)
     assert "<svg" in lan and 'data-testid="qr-loopback"' not in lan
     assert "<svg" not in shop.client.get(f"/presenter/{paid()}").get_data(as_text=True)

@@ -6,10 +6,12 @@ from demo.extensions import db
 from demo.payments.models import Payment
 from demo.presenter.story import lanes, story
 
+from ..conftest import sign_in
+
 
 def test_a_charge_is_drawn_server_to_server(app, buyer):
     subscription = buyer.start()
-    console = app.test_client()
+    console = sign_in(app.test_client())
     console.post(f"/subscriptions/{subscription.key}/charge")
     with app.app_context():
         charge = db.session.scalar(select(Payment).filter_by(flow="server"))

@@ -6,6 +6,8 @@ from demo.extensions import db
 from demo.payments.models import Payment
 from demo.subscriptions.models import Subscription
 
+from ..conftest import sign_in
+
 
 def charges(app, key: str) -> list[tuple[int, str, str]]:
     with app.app_context():
@@ -37,7 +39,7 @@ def test_first_payment_issues_the_sid_and_activates(app, buyer):
 
 def test_charge_next_three_times_then_refund_one_then_cancel(app, buyer):
     subscription = buyer.start()
-    console = app.test_client()
+    console = sign_in(app.test_client())
     for _ in range(3):
         assert console.post(f"/subscriptions/{subscription.key}/charge").status_code == 303
     assert charges(app, subscription.key) == [(n, "paid", "approved") for n in (1, 2, 3, 4)]
@@ -69,7 +71,7 @@ def test_another_browser_cannot_cancel_it(app, buyer):
 
 def test_console_deactivates(app, buyer):
     subscription = buyer.start()
-    console = app.test_client()
+    console = sign_in(app.test_client())
     assert console.post(f"/subscriptions/{subscription.key}/deactivate").status_code == 303
     assert buyer.subscription().status == "inactive"
     page = console.get("/subscriptions").get_data(as_text=True)
@@ -93,7 +95,7 @@ def test_a_failed_charge_is_shown_and_retried(app, buyer, runner):
     result = runner.invoke(args=["subscriptions", "charge-due"])
     assert "failed" in result.output and "-782" in result.output
     assert charges(app, subscription.key)[1] == (2, "failed", "failed")
-    page = app.test_client().get("/subscriptions").get_data(as_text=True)
+    page = sign_in(app.test_client()).get("/subscriptions").get_data(as_text=True)
     assert "결제 실패" in page and "다음 청구 때 다시 시도합니다" in page
     app.config["SANDBOX_FAULT"] = None
     with app.app_context():
@@ -141,7 +143,7 @@ def test_a_key_deactivated_at_kakaopay_ends_the_subscription_on_check(app, buyer
     subscription = buyer.start()
     headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
     body = {"cid": "TCSUBSCRIP", "sid": subscription.billing_key}
-    console = app.test_client()
+    console = sign_in(app.test_client())
     console.post(f"/subscriptions/{subscription.key}/check")
     assert buyer.subscription().status == "active"
     console.post("/sandbox/kakaopay/online/v1/payment/manage/subscription/inactive", json=body, headers=headers)
@@ -149,3 +151,14 @@ def test_a_key_deactivated_at_kakaopay_ends_the_subscription_on_check(app, buyer
     assert "카카오페이 SID 상태: INACTIVE" in response.get_data(as_text=True)
     assert buyer.subscription().status == "inactive"
     assert "카카오페이에서 해지" in console.get("/subscriptions").get_data(as_text=True)
+
+
+def test_a_stranger_cannot_use_the_console(app, buyer):
+    subscription = buyer.start()
+    stranger = app.test_client()
+    assert stranger.get("/subscriptions").status_code == 403
+    for action in ("charge", "deactivate", "check"):
+        assert stranger.post(f"/subscriptions/{subscription.key}/{action}").status_code == 403
+    assert stranger.post("/subscriptions/charge-due").status_code == 403
+    assert stranger.post("/subscriptions/clock", data={"action": "advance"}).status_code == 403
+    assert len(charges(app, subscription.key)) == 1 and buyer.subscription().status == "active"
