@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
 from .axe import horizontal_overflow
+from .conftest import sign_in
 
 PROJECTOR = {"width": 1920, "height": 1080}
 
@@ -20,6 +22,7 @@ def live_app(make_test_app):
 def refunded_pc_payment(app) -> str:
     """A PC + QR payment, paid, then partly refunded (made with the test client, as another browser would)."""
     shop = Shop(app)
+    sign_in_client(shop.client)  # refunds are the console's
     order_id = shop.start(flow="pc")
     shop.client.get(shop.path(shop.pay(order_id, method="CARD", card="104")))
     shop.client.post(f"/payments/{order_id}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
@@ -38,6 +41,7 @@ def nothing_cut(page) -> list[str]:
 def test_projector_scale_and_nothing_cut(live_server, new_context, shot):
     order_id = refunded_pc_payment(live_server.app)
     page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/presenter/{order_id}")
     for details in page.locator("details").all():
         details.locator("summary").click()  # every exchange and the export open: the widest the page gets
@@ -60,6 +64,7 @@ def test_projector_scale_and_nothing_cut(live_server, new_context, shot):
 def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
     order_id = refunded_pc_payment(live_server.app)
     page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/presenter/{order_id}")
     replay = page.get_by_test_id("replay")
     for _ in range(30):  # Tab until the replay link has focus, as a keyboard user would
@@ -97,6 +102,7 @@ def test_mermaid_copy_button_copies_the_download(live_server, new_context):
     context = new_context(viewport=PROJECTOR)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/presenter/{order_id}")
     page.get_by_text("Mermaid로 내보내기").click()
     page.get_by_role("button", name="복사").click()
@@ -116,6 +122,7 @@ def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_s
     """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
     order_id = refunded_pc_payment(live_server.app)
     page = new_context().new_page()
+    sign_in(page, live_server.url)
     text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
     page.set_content("<!doctype html><title>mermaid</title><main></main>")
     page.add_script_tag(content=MERMAID)
@@ -154,6 +161,7 @@ def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_s
 def test_without_javascript_replay_links_work_and_the_live_page_refreshes(live_server, new_context):
     order_id = refunded_pc_payment(live_server.app)
     page = new_context(viewport=PROJECTOR, java_script_enabled=False).new_page()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/presenter/{order_id}")
     assert '<meta http-equiv="refresh" content="5">' in page.content()  # partly refunded: more may come
     expect(page.get_by_role("button", name="복사")).to_be_hidden()  # needs JavaScript
@@ -169,6 +177,7 @@ def test_a_refund_appears_without_reload_then_refreshing_stops(live_server, new_
     order_id = shop.start(flow="pc")
     shop.client.get(shop.path(shop.pay(order_id)))
     page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/presenter/{order_id}")
     diagram = page.locator("#diagram")
     expect(diagram).to_have_attribute("data-live", "yes")
