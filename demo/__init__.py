@@ -5,6 +5,7 @@ import os
 from flask import Flask
 
 from . import config as config_module
+from . import schema
 from .extensions import csrf, db
 
 
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    schema.init_app(app)
 
     from . import assets, catalog, errors, filters, payments, presenter, sandbox
 
@@ -45,22 +47,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     payments.init_app(app)
 
     with app.app_context():
-        create_schema()
+        schema.upgrade_schema()
     return app
-
-
-def create_schema() -> None:
-    """Create missing tables and seed the catalog (idempotent, safe when workers race)."""
-    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-
-    from .catalog.seed import seed_catalog
-
-    for attempt in range(3):
-        try:
-            db.create_all()
-            seed_catalog(replace=False)
-            return
-        except (IntegrityError, OperationalError, ProgrammingError):
-            db.session.rollback()
-            if attempt == 2:
-                raise

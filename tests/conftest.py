@@ -6,6 +6,8 @@ import pytest
 from hypothesis import settings
 
 from demo import create_app
+from sqlalchemy import text
+
 from demo.extensions import db
 
 # Property tests explore the same examples on every run: CI stays reproducible; run with --hypothesis-seed to explore.
@@ -44,6 +46,8 @@ def make_test_app(tmp_path):
         with app.app_context():
             db.session.remove()
             db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
             db.engine.dispose()
 
 
