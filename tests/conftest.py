@@ -4,10 +4,9 @@ import os
 
 import pytest
 from hypothesis import settings
-
-from demo import create_app
 from sqlalchemy import text
 
+from demo import create_app
 from demo.extensions import db
 
 # Property tests explore the same examples on every run: CI stays reproducible; run with --hypothesis-seed to explore.

@@ -100,9 +100,9 @@ def approve(payment: SandboxPayment, pg_token: str) -> SandboxPayment:
         raise SandboxError(-701, "사용자 인증이 완료되지 않았습니다. (user has not finished the payment)")
     if payment.status != "AUTH_PASSWORD":
         raise SandboxError(-783, f"승인할 수 없는 상태입니다: {payment.status}")
-    if not secrets.compare_digest(pg_token, payment.pg_token or ""):
+    if not secrets.compare_digest(pg_token.encode(), (payment.pg_token or "").encode()):
         raise SandboxError(-708, "유효하지 않은 pg_token입니다. (invalid pg_token)")
-    fault = payment.fault or current_app.config.get("SANDBOX_FAULT")
+    fault = take_fault(payment) or current_app.config.get("SANDBOX_FAULT")
     if fault == "approve_fail":
         fail_payment_after_auth(payment)
         raise SandboxError(-780, "결제 승인에 실패했습니다. (approval failure, injected)")
@@ -113,14 +113,33 @@ def approve(payment: SandboxPayment, pg_token: str) -> SandboxPayment:
     return settle(payment)
 
 
+def take_fault(payment: SandboxPayment) -> str | None:
+    """The sheet's fault option fails only the first approve (one winner among parallel calls): the demo then shows the
+    merchant recovering. SANDBOX_FAULT, by contrast, fails every call."""
+    if not payment.fault:
+        return None
+    fault = payment.fault
+    taken = db.session.execute(
+        update(SandboxPayment).where(SandboxPayment.id == payment.id, SandboxPayment.fault == fault).values(fault=None)
+    ).rowcount
+    db.session.commit()
+    return fault if taken else None
+
+
 def fail_payment_after_auth(payment: SandboxPayment) -> None:
     move(payment, ("AUTH_PASSWORD",), "FAIL_PAYMENT", finished_at=now())
 
 
 def settle(payment: SandboxPayment) -> SandboxPayment:
-    """AUTH_PASSWORD → SUCCESS_PAYMENT, recording the PAYMENT action. A lost race is a double approve."""
-    aid = new_id("A")
-    if not move(payment, ("AUTH_PASSWORD",), "SUCCESS_PAYMENT", aid=aid, approved_at=now()):
+    """AUTH_PASSWORD → SUCCESS_PAYMENT and its PAYMENT action, in one transaction. A lost race is a double approve."""
+    aid, moment = new_id("A"), now()
+    won = db.session.execute(
+        update(SandboxPayment)
+        .where(SandboxPayment.id == payment.id, SandboxPayment.status == "AUTH_PASSWORD")
+        .values(status="SUCCESS_PAYMENT", aid=aid, approved_at=moment)
+    ).rowcount
+    if not won:
+        db.session.rollback()
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
     db.session.add(
         SandboxAction(
@@ -130,9 +149,11 @@ def settle(payment: SandboxPayment) -> SandboxPayment:
             amount=payment.total_amount,
             tax_free_amount=payment.tax_free_amount,
             vat_amount=payment.vat_amount,
+            approved_at=moment,
         )
     )
     db.session.commit()
+    db.session.refresh(payment)
     return payment
 
 
