@@ -387,6 +387,8 @@ def finish_refund(payment: Payment, entry: RefundRecord, state: str, release: bo
         db.session.execute(update(Payment).where(Payment.id == payment.id).values(refund_claimed=False))
     db.session.commit()
     db.session.refresh(entry)
+    db.session.refresh(payment)
+    db.session.expire(payment, ["refunds"])
     return bool(won)
 
 
