@@ -6,7 +6,6 @@ upgrades, the others find the schema at head.
 """
 
 import fcntl
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,9 +50,13 @@ def schema_lock() -> Iterator[None]:
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
         return
-    url = db.engine.url.render_as_string(hide_password=True)
-    name = f".schema-{hashlib.sha256(url.encode()).hexdigest()[:16]}.lock"
-    with open(os.path.join(current_app.instance_path, name), "a") as handle:
+    database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    path = (
+        database + ".schema-lock"
+        if database and database != ":memory:"
+        else os.path.join(current_app.instance_path, ".schema-lock")
+    )
+    with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
