@@ -167,7 +167,7 @@ def approve(payment: Payment, pg_token: str) -> PaymentError | None:
     """
     deadline = time.monotonic() + in_flight_window().total_seconds()
     while not claim(payment, pg_token):
-        if payment.status != Status.APPROVING or payment.pg_token == pg_token or time.monotonic() > deadline:
+        if payment.status != Status.APPROVING or payment.pg_token == pg_token or time.monotonic() + 0.2 > deadline:
             return None  # approved, finished, or this very token is being approved: the receipt tells
         time.sleep(0.2)
         db.session.refresh(payment)
