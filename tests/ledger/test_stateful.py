@@ -20,7 +20,7 @@ from ..sandbox.conftest import Kakao
 from .conftest import books, reconcile
 from .faults import FAULTS
 
-EXAMPLES, STEPS = 200, 8
+EXAMPLES, STEPS = 200, 8  # ~25 s of CPU on SQLite
 TABLES = (ApiExchange, PaymentEvent, RefundRecord, MerchantPayment, SandboxMessage, SandboxAction, SandboxPayment)
 
 
