@@ -377,15 +377,19 @@ def refund(payment: Payment, amount: int, seen_canceled: int) -> RefundRecord:
 def finish_refund(payment: Payment, entry: RefundRecord, state: str, release: bool = True, **values) -> bool:
     """Move an in-flight refund record to ``state``; releasing the payment's refund claim in the same transaction."""
     settled = state in (RefundState.DONE, RefundState.FAILED)
-    won = db.session.execute(
-        update(RefundRecord)
-        .where(RefundRecord.id == entry.id, RefundRecord.state.in_(RefundState.IN_FLIGHT))
-        .values(state=state, settled_at=now() if settled else None, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won and release:
-        db.session.execute(update(Payment).where(Payment.id == payment.id).values(refund_claimed=False))
-    db.session.commit()
+    try:
+        won = db.session.execute(
+            update(RefundRecord)
+            .where(RefundRecord.id == entry.id, RefundRecord.state.in_(RefundState.IN_FLIGHT))
+            .values(state=state, settled_at=now() if settled else None, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won and release:
+            db.session.execute(update(Payment).where(Payment.id == payment.id).values(refund_claimed=False))
+        db.session.commit()
+    except IntegrityError:  # a parallel reconcile recorded this aid as an external refund first: it stays recorded
+        db.session.rollback()
+        won = 0
     db.session.refresh(entry)
     db.session.refresh(payment)
     db.session.expire(payment, ["refunds"])
@@ -447,7 +451,7 @@ def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
     unmatched = [action for action in lookup.cancels if action.aid not in known]
     old_enough = datetime.now() - in_flight_window()
     for entry in [e for e in payment.refunds if e.state in RefundState.IN_FLIGHT]:
-        match = next((action for action in unmatched if action.amount == entry.amount), None)
+        match = next((action for action in reversed(unmatched) if action.amount == entry.amount), None)
         if match is not None:
             unmatched.remove(match)
             if finish_refund(payment, entry, RefundState.DONE, aid=match.aid):

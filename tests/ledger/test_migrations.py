@@ -100,7 +100,7 @@ def stop(process: subprocess.Popen) -> str:
 @pytest.mark.timeout(240)
 def test_workers_racing_on_a_fresh_database_all_start(tmp_path, make_test_app):
     base = os.environ.get("TEST_DATABASE_URL")
-    for attempt in range(4):
+    for attempt in range(3):
         url = base or f"sqlite:///{tmp_path / f'fresh-{attempt}.sqlite'}"
         if base:
             fresh(base)
