@@ -28,6 +28,7 @@ from .refund_records import RefundRecord, RefundState
 NOT_TERMINAL = {-708, -701, -2}
 # Approve errors that mean "definitely not paid".
 DEFINITE_FAILURES = {-780, -723}
+RECHECK_AFTER = timedelta(seconds=2)  # an approving payment is asked about again after this, while someone looks
 
 
 class RefundError(Exception):
@@ -283,8 +284,11 @@ def is_stale(payment: Payment) -> bool:
 
 
 def needs_check(payment: Payment) -> bool:
-    """Viewing this payment should ask the provider: an approve or a refund with an open outcome, or a stale one."""
-    return payment.status == Status.APPROVING or payment.refund_claimed or is_stale(payment)
+    """Viewing this payment should ask the provider: an approve whose outcome is open (not asked in the last ~2 s:
+    the receipt's polls back off from there), a refund in flight, or a stale payment."""
+    if payment.status == Status.APPROVING:
+        return payment.checked_at is None or now() - payment.checked_at >= RECHECK_AFTER
+    return payment.refund_claimed or is_stale(payment)
 
 
 def sync(payment: Payment) -> list[str]:

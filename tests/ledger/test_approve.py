@@ -24,8 +24,8 @@ def test_an_approve_with_an_unknown_outcome_ends_approved_once(ledger_app, shop,
     assert shop.client.get(callback).status_code == 303
     assert shop.payment(order_id).status in ("approving", "approved")  # never failed
     ledger_app.faults.settle()
-    receipt = shop.client.get(f"/payments/{order_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert shop.payment(order_id).status == "approved", receipt
+    receipt = shop.client.post(f"/payments/{order_id}/check", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert shop.payment(order_id).status == "approved", receipt  # what the receipt's poll does ~2 s later
     assert books(ledger_app) == []
 
 
@@ -118,7 +118,9 @@ def test_the_sheet_fault_fails_only_the_first_approve(ledger_app, shop):
     order_id, callback = paid_on_sheet(shop, fault="server_error")
     shop.client.get(callback)
     assert shop.payment(order_id).status == "approving"
-    shop.client.get(f"/payments/{order_id}")  # the receipt's first poll
+    assert shop.client.get(f"/payments/{order_id}").status_code == 200  # right after the callback: still checking
+    assert shop.payment(order_id).status == "approving"
+    shop.client.post(f"/payments/{order_id}/check")  # what the receipt's first poll (~2 s) does
     assert shop.payment(order_id).status == "approved"
 
 
@@ -130,7 +132,7 @@ def test_sandbox_fault_fails_every_approve(make_test_app):
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id)))
     for _ in range(2):
-        shop.client.get(f"/payments/{order_id}")
+        shop.client.post(f"/payments/{order_id}/check")
         assert shop.payment(order_id).status == "approving"
 
 
