@@ -111,3 +111,13 @@ def test_check_now_reports_what_changed(shop, paid):
     assert "지금 확인: 사이트 밖에서 한 300원 취소를 기록" in page and "부분 취소" in page
     page = shop.client.post(f"/payments/{order_id}/check", follow_redirects=True).get_data(as_text=True)
     assert "지금 확인: 카카오페이와 일치합니다" in page
+
+
+def test_the_console_lists_what_reconcile_changed(shop, paid):
+    order_id = paid()
+    Kakao(shop.app).cancel(shop.payment(order_id).tid, 400)
+    page = shop.client.post("/payments/reconcile", follow_redirects=True).get_data(as_text=True)
+    assert (
+        "대사 완료: 1건 변경" in page
+        and f"<li>{order_id}: 사이트 밖에서 한 400원 취소를 기록, 누적 취소 금액 400원" in page
+    )
