@@ -316,9 +316,12 @@ def settle_approval(payment: Payment, lookup: Lookup) -> None:
         mark_approved(payment, lookup.approval, "대사: 카카오페이에서 승인 확인")
     elif lookup.state in ("cancelled", "failed"):
         end_from_lookup(payment, lookup)
-    elif payment.status == Status.APPROVING and claim(payment):
-        note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
-        attempt_approve(payment)
+    else:
+        for _ in range(2):  # an answer that told nothing (5xx) frees the claim at once: one more try right away
+            if payment.status != Status.APPROVING or not claim(payment):
+                break
+            note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
+            attempt_approve(payment)
 
 
 def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
