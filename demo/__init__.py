@@ -7,6 +7,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import schema
 from .extensions import csrf, db
 
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     secure(app)
+    schema.init_app(app)
 
     from . import assets, catalog, console, errors, filters, payments, presenter, sandbox, subscriptions
 
@@ -53,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     payments.init_app(app)
 
     with app.app_context():
-        create_schema()
+        schema.upgrade_schema()
     return app
 
 
@@ -85,19 +87,3 @@ def secure(app: Flask) -> None:
         session_cookie_http_only=True,
     )
 
-
-def create_schema() -> None:
-    """Create missing tables and seed the catalog (idempotent, safe when workers race)."""
-    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-
-    from .catalog.seed import seed_catalog
-
-    for attempt in range(3):
-        try:
-            db.create_all()
-            seed_catalog(replace=False)
-            return
-        except (IntegrityError, OperationalError, ProgrammingError):
-            db.session.rollback()
-            if attempt == 2:
-                raise

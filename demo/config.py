@@ -34,9 +34,10 @@ ENV_KEYS = (
     "ADMIN_PASSWORD",
     "TRUSTED_HOSTS",
     "BEHIND_HTTPS_PROXY",
+    "IN_FLIGHT_SECONDS",
 )
 INT_KEYS = {"SANDBOX_PAYMENT_TTL", "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT", "STALE_AFTER", "RECONCILE_AFTER"}
-FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS"}
+FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS", "IN_FLIGHT_SECONDS"}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
 BOOL_KEYS = {"BEHIND_HTTPS_PROXY"}  # 1/true/yes
 
@@ -68,6 +69,10 @@ class Config:
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving
+    # How long an approve or refund call may still be running at the provider after we stopped waiting: an approve
+    # claim lapses after it, and a refund without an answer is settled as failed only once it is that old.
+    # None: KAKAOPAY_TIMEOUT + 5 s.
+    IN_FLIGHT_SECONDS: float | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     # The merchant console's password. Unset: generated once into instance/admin_password (./run.sh prints it).

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from hypothesis import settings
+from sqlalchemy import text
 
 from demo import create_app
 from demo.extensions import db
@@ -55,6 +56,8 @@ def make_test_app(tmp_path):
         with app.app_context():
             db.session.remove()
             db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
             db.engine.dispose()
 
 

@@ -13,7 +13,7 @@ from .reconcile import reconcile
 @bp.cli.command("reconcile")
 @click.option("--older-than", type=int, default=None, help="Seconds in flight before a payment is checked.")
 def reconcile_command(older_than: int | None) -> None:
-    """Finish payments left ready/approving by asking the provider's order API."""
+    """Bring the books in line with the provider's order API: payments in flight, open refunds, recent payments."""
     changes = reconcile(current_app.config["RECONCILE_AFTER"] if older_than is None else older_than)
     for change in changes:
         click.echo(change)
@@ -57,6 +57,11 @@ def show_command(order_id: str) -> None:
         ("approved_at", payment.approved_at),
     ]:
         click.echo(f"{label:>12}: {value if value is not None else '-'}")
+    for entry in payment.refunds:
+        click.echo(
+            f"  refund {entry.amount:>9,}원 (비과세 {entry.tax_free_amount:,}, VAT {entry.vat_amount:,}) "
+            f"{entry.state:<9} {entry.aid or '-'}{' external' if entry.external else ''}"
+        )
     for event in payment.events:
         click.echo(f"  {event.at:%H:%M:%S}  {event.from_status or '':>10} → {event.to_status:<18} {event.cause}")
     for exchange in payment.exchanges:

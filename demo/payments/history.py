@@ -83,7 +83,9 @@ def history():
 @merchant_required
 def run_reconcile():
     changes = reconcile(current_app.config["RECONCILE_AFTER"])
-    flash(f"대사 완료: {len(changes)}건 변경" + "".join(f" · {c}" for c in changes), "reconcile")
+    flash(f"대사 완료: {len(changes)}건 변경", "reconcile")
+    for change in changes:
+        flash(change, "reconcile-change")
     return redirect(url_for(".history", **{key: value for key, value in history_args().items() if value}), 303)
 
 

@@ -76,12 +76,18 @@ class Payment(db.Model):
     checked_at: Mapped[datetime | None]  # last time the provider's order API was asked
     recurring: Mapped[bool] = mapped_column(default=False)  # a subscription's payment: the recurring merchant id
     billing_key: Mapped[str | None] = mapped_column(String(64))  # issued by a recurring first payment (KakaoPay sid)
+    # The one approve attempt in flight: held until this time (a crashed worker's claim lapses, recovery may retake it).
+    claimed_until: Mapped[datetime | None]
+    refund_claimed: Mapped[bool] = mapped_column(default=False)  # a refund is in flight (requested or unknown)
 
     events: Mapped[list["PaymentEvent"]] = relationship(
         back_populates="payment", order_by="PaymentEvent.id", cascade="all, delete-orphan"
     )
     exchanges: Mapped[list["ApiExchange"]] = relationship(
         back_populates="payment", order_by="ApiExchange.id", cascade="all, delete-orphan"
+    )
+    refunds: Mapped[list["RefundRecord"]] = relationship(  # noqa: F821 (refund_records.py)
+        back_populates="payment", order_by="RefundRecord.id", cascade="all, delete-orphan"
     )
 
     @property

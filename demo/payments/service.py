@@ -1,24 +1,34 @@
 """The payment lifecycle, provider-agnostic. Every change is a guarded transition recorded as an event.
 
 ready → approving → approved → partially_refunded / refunded; ready → cancelled / failed.
-A transition is a conditional UPDATE (… WHERE status IN allowed), so of two racing requests exactly one wins:
-that is what makes approve run at most once under refreshes, back buttons and parallel callbacks.
+A transition is a conditional UPDATE (… WHERE status IN allowed), so of two racing requests exactly one wins.
+One approve attempt is in flight per payment: a claim (``claimed_until``) taken by a conditional UPDATE, which lapses
+if its worker dies. Every approve answer is classified (DESIGN.md, "What an answer means"); an unknown outcome is
+settled from the provider's order API, never guessed. Refunds are records of their own (refund_records.py); the
+payment's cumulative refunded amounts change only from provider answers and never go backwards.
 """
 
+import json
 import secrets
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import update
+from sqlalchemy import and_, case, or_, update
+from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
 from ..extensions import db
 from .models import ApiExchange, Payment, PaymentEvent, Status, now
 from .providers import PaymentError, get_provider, public_base_url
-from .providers.base import Approval, Exchange, Lookup, Order
+from .providers.base import Approval, Exchange, Lookup, Order, Refund
+from .refund_records import RefundRecord, RefundState
 
-# Errors after which the payment is still payable: a forged/wrong pg_token, or a callback before the user finished.
-NOT_TERMINAL = {-708, -701}
+# Approve errors about the callback's own input (a forged or early pg_token, a malformed one): still payable.
+NOT_TERMINAL = {-708, -701, -2}
+# Approve errors that mean "definitely not paid".
+DEFINITE_FAILURES = {-780, -723}
+RECHECK_AFTER = timedelta(seconds=2)  # an approving payment is asked about again after this, while someone looks
 
 
 class RefundError(Exception):
@@ -115,41 +125,108 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
     return payment
 
 
+def in_flight_window() -> timedelta:
+    """How long a call may still run at the provider after we stopped waiting for it."""
+    seconds = current_app.config.get("IN_FLIGHT_SECONDS")
+    return timedelta(seconds=current_app.config["KAKAOPAY_TIMEOUT"] + 5 if seconds is None else seconds)
+
+
+def claim(payment: Payment, pg_token: str | None = None) -> bool:
+    """Take the one approve attempt. With a callback's pg_token: a ready payment; without: an approving payment whose
+    last claim lapsed (its call ended without an answer, or its worker died). True when this call holds it now."""
+    moment = datetime.now()
+    if pg_token is not None:
+        allowed, values = Payment.status == Status.READY, {"status": Status.APPROVING, "pg_token": pg_token}
+    else:
+        lapsed = or_(Payment.claimed_until.is_(None), Payment.claimed_until <= moment)
+        allowed, values = and_(Payment.status == Status.APPROVING, Payment.pg_token.is_not(None), lapsed), {}
+    won = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, allowed)
+        .values(claimed_until=moment + in_flight_window(), updated_at=now(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won:
+        cause = "승인 요청 (pg_token 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
+        db.session.add(
+            PaymentEvent(payment_id=payment.id, from_status=payment.status, to_status=Status.APPROVING, cause=cause)
+        )
+    db.session.commit()
+    db.session.refresh(payment)
+    return bool(won)
+
+
+def release_claim(payment: Payment) -> None:
+    """The attempt ended with an answer (even a 5xx): nothing of it is in flight any more."""
+    db.session.execute(update(Payment).where(Payment.id == payment.id).values(claimed_until=None))
+    db.session.commit()
+
+
 def approve(payment: Payment, pg_token: str) -> PaymentError | None:
-    """Handle the approval callback. Approve is called at most once; a repeated callback changes nothing.
+    """Handle the approval callback. A repeated callback changes nothing; a callback that finds another attempt (with
+    another pg_token) in flight waits for its outcome, then tries its own token if the payment is still payable.
 
     Returns the error to show when the payment could not be approved now (it may still be payable).
     """
-    if not transition(payment, (Status.READY,), Status.APPROVING, "승인 요청 (pg_token 수신)", pg_token=pg_token):
-        return None  # approved, approving or finished already: the receipt tells
-    return finish_approval(payment)
+    deadline = time.monotonic() + in_flight_window().total_seconds()
+    while not claim(payment, pg_token):
+        if payment.status != Status.APPROVING or payment.pg_token == pg_token or time.monotonic() + 0.2 > deadline:
+            return None  # approved, finished, or this very token is being approved: the receipt tells
+        time.sleep(0.2)
+        db.session.refresh(payment)
+    return attempt_approve(payment)
 
 
-def finish_approval(payment: Payment) -> PaymentError | None:
-    """Call approve for a payment this request holds in `approving`."""
+def attempt_approve(payment: Payment) -> PaymentError | None:
+    """Call approve for a payment this request holds the claim of, and act on the answer's class."""
     try:
         approval = get_provider(payment.recurring).approve(
             payment.tid, payment.order_id, payment.user_id, payment.pg_token, payment.total_amount
         )
     except PaymentError as error:
         record(payment, error.exchange)
-        if error.retryable:  # outcome unknown: keep `approving` and the pg_token; reconcile finishes it
-            note(payment, f"승인 결과 확인 필요: {error}")
-        elif error.code in NOT_TERMINAL:
-            transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None)
-        else:
-            transition(
-                payment,
-                (Status.APPROVING,),
-                Status.FAILED,
-                f"승인 실패: {error}",
-                failure_code=str(error.code),
-                failure_message=error.provider_message or error.message,
-            )
+        handle_approve_error(payment, error)
         return error
     record(payment, approval.exchange)
     mark_approved(payment, approval, "결제 승인 완료")
     return None
+
+
+def handle_approve_error(payment: Payment, error: PaymentError) -> None:
+    if error.code == -702:  # a twin request won: paid. The order API has the details.
+        note(payment, f"이미 승인된 결제: 카카오페이 주문 조회로 확인합니다 ({error})")
+        release_claim(payment)
+        check_order(payment)
+    elif error.code in NOT_TERMINAL:
+        transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
+    elif error.code in DEFINITE_FAILURES:
+        transition(
+            payment,
+            (Status.APPROVING,),
+            Status.FAILED,
+            f"승인 실패: {error}",
+            failure_code=str(error.code),
+            failure_message=error.provider_message or error.message,
+            claimed_until=None,
+        )
+    elif error.code in ("timeout", "connection"):  # the call may still be running there: keep the claim
+        note(payment, f"승인 결과 확인 필요: {error}")
+    else:  # an answer that tells nothing (5xx, malformed, unexpected code): ask the order API, retry later
+        note(payment, f"승인 결과 확인 필요: {error}")
+        release_claim(payment)
+        check_order(payment)
+
+
+def check_order(payment: Payment) -> None:
+    """Settle an approving payment from the order API when it can tell; otherwise it stays approving."""
+    try:
+        lookup = lookup_order(payment)
+    except PaymentError:
+        return
+    if lookup.state == "paid" and lookup.approval:
+        mark_approved(payment, lookup.approval, "카카오페이 주문 조회로 승인 확인")
+    elif lookup.state in ("cancelled", "failed"):
+        end_from_lookup(payment, lookup)
 
 
 def mark_approved(payment: Payment, approval: Approval, cause: str) -> None:
@@ -163,7 +240,13 @@ def mark_approved(payment: Payment, approval: Approval, cause: str) -> None:
         card_info=approval.card_info,
         approved_at=approval.approved_at or now(),
         billing_key=approval.billing_key,
+        claimed_until=None,
     )
+
+
+def end_from_lookup(payment: Payment, lookup: Lookup) -> None:
+    to = Status.CANCELLED if lookup.state == "cancelled" else Status.FAILED
+    transition(payment, Status.IN_FLIGHT, to, f"카카오페이 상태 {lookup.provider_status}", claimed_until=None)
 
 
 def ended_by_user(payment: Payment, to: str) -> bool:
@@ -203,25 +286,45 @@ def is_stale(payment: Payment) -> bool:
     return payment.status in Status.IN_FLIGHT and now() - last >= timedelta(seconds=current_app.config["STALE_AFTER"])
 
 
-def sync(payment: Payment) -> str | None:
-    """Bring one payment in line with the provider's order API. Returns what changed, or None."""
-    before = payment.status
+def needs_check(payment: Payment) -> bool:
+    """Viewing this payment should ask the provider: an approve whose outcome is open (not asked in the last ~2 s:
+    the receipt's polls back off from there), a refund in flight, or a stale payment."""
+    if payment.status == Status.APPROVING:
+        return payment.checked_at is None or now() - payment.checked_at >= RECHECK_AFTER
+    return payment.refund_claimed or is_stale(payment)
+
+
+def sync(payment: Payment) -> list[str]:
+    """Bring one payment in line with the provider's order API. Returns what changed, in words (empty: nothing)."""
+    before = payment.status_label
     if payment.tid is None:
         transition(payment, (Status.READY,), Status.FAILED, "결제 준비 응답이 없어 종료")
-        return f"{before} → {payment.status}"
+        return [f"{before} → {payment.status_label}"] if payment.status_label != before else []
     try:
         lookup = lookup_order(payment)
     except PaymentError:
-        return None
-    if lookup.state == "paid" and lookup.approval and payment.status in Status.IN_FLIGHT:
+        return []
+    changes = []
+    if payment.status in Status.IN_FLIGHT:
+        settle_approval(payment, lookup)
+    if payment.status_label != before:
+        changes.append(f"{before} → {payment.status_label}")
+    if payment.status in Status.PAID and lookup.state == "paid":
+        changes += settle_refunds(payment, lookup)
+    return changes
+
+
+def settle_approval(payment: Payment, lookup: Lookup) -> None:
+    if lookup.state == "paid" and lookup.approval:
         mark_approved(payment, lookup.approval, "대사: 카카오페이에서 승인 확인")
-    elif lookup.state in ("cancelled", "failed") and payment.status in Status.IN_FLIGHT:
-        to = Status.CANCELLED if lookup.state == "cancelled" else Status.FAILED
-        transition(payment, Status.IN_FLIGHT, to, f"대사: 카카오페이 상태 {lookup.provider_status}")
-    elif payment.status == Status.APPROVING and payment.pg_token and lookup.state in ("authorized", "pending"):
-        note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
-        finish_approval(payment)
-    return None if payment.status == before else f"{before} → {payment.status}"
+    elif lookup.state in ("cancelled", "failed"):
+        end_from_lookup(payment, lookup)
+    else:
+        for _ in range(2):  # an answer that told nothing (5xx) frees the claim at once: one more try right away
+            if payment.status != Status.APPROVING or not claim(payment):
+                break
+            note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
+            attempt_approve(payment)
 
 
 def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
@@ -235,9 +338,10 @@ def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
     return tax_free, min(vat_of(amount - tax_free), payment.vat_amount - payment.canceled_vat_amount)
 
 
-def refund(payment: Payment, amount: int, seen_canceled: int) -> None:
-    """Refund ``amount`` through the provider's cancel API. ``seen_canceled`` is the cumulative refund the user saw:
-    a double-submitted form carries a stale value and is refused, so one click never refunds twice."""
+def refund(payment: Payment, amount: int, seen_canceled: int) -> RefundRecord:
+    """Refund ``amount`` through the provider's cancel API, as a record of its own. ``seen_canceled`` is the cumulative
+    refund the user saw: a double-submitted form carries a stale value and is refused, so one click never refunds twice.
+    At most one refund is in flight per payment. Returns the record (done, or unknown when no answer came)."""
     if payment.status not in (Status.APPROVED, Status.PARTIALLY_REFUNDED):
         raise RefundError("승인된 결제만 취소할 수 있습니다.")
     available = payment.cancel_available_amount
@@ -248,35 +352,170 @@ def refund(payment: Payment, amount: int, seen_canceled: int) -> None:
         update(Payment)
         .where(
             Payment.id == payment.id,
+            Payment.refund_claimed.is_(False),
             Payment.canceled_amount == seen_canceled,
             Payment.canceled_amount == payment.canceled_amount,
         )
-        .values(canceled_amount=Payment.canceled_amount + amount, updated_at=now())
+        .values(refund_claimed=True, updated_at=now())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     if not claimed:
+        db.session.commit()
         db.session.refresh(payment)
+        if payment.refund_claimed:
+            raise RefundError("처리 중인 취소 요청이 있습니다. 결과를 확인한 뒤 다시 시도해 주세요.")
         raise RefundError("이미 처리된 취소 요청입니다. 금액을 확인한 뒤 다시 시도해 주세요.")
+    entry = RefundRecord(payment_id=payment.id, amount=amount, tax_free_amount=tax_free, vat_amount=vat)
+    db.session.add(entry)
+    db.session.commit()  # claim and record together, before the provider call
     try:
         result = get_provider(payment.recurring).refund(payment.tid, amount, tax_free, vat)
     except PaymentError as error:
         record(payment, error.exchange)
-        if not error.retryable:  # definitely not refunded: release the claim
-            db.session.execute(
-                update(Payment).where(Payment.id == payment.id).values(canceled_amount=Payment.canceled_amount - amount)
-            )
-            db.session.commit()
-        db.session.refresh(payment)
+        answer = (error.exchange.response_body if error.exchange else None) or str(error)
+        if error.retryable:  # no answer: the refund may or may not have happened; the order API will tell
+            finish_refund(payment, entry, RefundState.UNKNOWN, answer=answer, release=False)
+            note(payment, f"{amount:,}원 취소 결과 확인 필요: {error}")
+            raise RefundError(f"취소 결과를 확인하고 있습니다. 잠시 후 다시 확인해 주세요. ({error.code})") from error
+        finish_refund(payment, entry, RefundState.FAILED, answer=answer)
         raise RefundError(f"{error.message} ({error.code})") from error
     record(payment, result.exchange)
-    to = Status.REFUNDED if result.cancel_available == 0 else Status.PARTIALLY_REFUNDED
-    transition(
+    apply_refund_answer(payment, entry, result)
+    return entry
+
+
+def finish_refund(payment: Payment, entry: RefundRecord, state: str, release: bool = True, **values) -> bool:
+    """Move an in-flight refund record to ``state``; releasing the payment's refund claim in the same transaction."""
+    settled = state in (RefundState.DONE, RefundState.FAILED)
+    try:
+        won = db.session.execute(
+            update(RefundRecord)
+            .where(RefundRecord.id == entry.id, RefundRecord.state.in_(RefundState.IN_FLIGHT))
+            .values(state=state, settled_at=now() if settled else None, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won and release:
+            db.session.execute(update(Payment).where(Payment.id == payment.id).values(refund_claimed=False))
+        db.session.commit()
+    except IntegrityError:  # a parallel reconcile recorded this aid as an external refund first: it stays recorded
+        db.session.rollback()
+        won = 0
+    db.session.refresh(entry)
+    db.session.refresh(payment)
+    db.session.expire(payment, ["refunds"])
+    return bool(won)
+
+
+def apply_refund_answer(payment: Payment, entry: RefundRecord, result: Refund) -> None:
+    finish_refund(
         payment,
-        (Status.APPROVED, Status.PARTIALLY_REFUNDED),
-        to,
-        f"{amount:,}원 취소 (누적 {result.canceled_total:,}원)",
-        canceled_amount=result.canceled_total,
-        canceled_tax_free_amount=Payment.canceled_tax_free_amount + tax_free,
-        canceled_vat_amount=Payment.canceled_vat_amount + vat,
+        entry,
+        RefundState.DONE,
+        aid=result.aid or None,
+        tax_free_amount=result.refunded_tax_free,
+        vat_amount=result.refunded_vat,
+        answer=json.dumps(result.raw, ensure_ascii=False),
     )
+    raise_refunded(
+        payment,
+        result.canceled_total,
+        result.canceled_tax_free,
+        result.canceled_vat,
+        f"{entry.amount:,}원 취소 (누적 {result.canceled_total:,}원)",
+    )
+
+
+def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause: str) -> bool:
+    """Cumulative refunded amounts from a provider answer: in one UPDATE, and never backwards (an older answer arriving
+    late changes nothing). The status follows the amount. True when the amount grew."""
+    before = payment.status
+    grew = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status.in_(Status.PAID), Payment.canceled_amount < total)
+        .values(
+            canceled_amount=total,
+            canceled_tax_free_amount=case(
+                (Payment.canceled_tax_free_amount < tax_free, tax_free), else_=Payment.canceled_tax_free_amount
+            ),
+            canceled_vat_amount=case((Payment.canceled_vat_amount < vat, vat), else_=Payment.canceled_vat_amount),
+            status=case((Payment.total_amount <= total, Status.REFUNDED), else_=Status.PARTIALLY_REFUNDED),
+            updated_at=now(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(payment)
+    if grew:
+        db.session.add(PaymentEvent(payment_id=payment.id, from_status=before, to_status=payment.status, cause=cause))
+        db.session.commit()
+    return bool(grew)
+
+
+def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
+    """Match the order API's refunds (CANCEL actions) with our records: an unknown refund found there is done, one not
+    found once it can no longer be in flight failed; a refund we never asked for is recorded as external. Then the
+    cumulative amounts follow the order API. Returns what changed, in words."""
+    changes = []
+    db.session.expire(payment, ["refunds"])  # other requests may have added or settled some
+    known = {entry.aid for entry in payment.refunds if entry.aid}
+    unmatched = [action for action in lookup.cancels if action.aid not in known]
+    old_enough = datetime.now() - in_flight_window()
+    for entry in [e for e in payment.refunds if e.state in RefundState.IN_FLIGHT]:
+        match = next((action for action in reversed(unmatched) if action.amount == entry.amount), None)
+        if match is not None:
+            unmatched.remove(match)
+            if finish_refund(payment, entry, RefundState.DONE, aid=match.aid):
+                changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에서 완료 확인")
+        elif entry.created_at <= old_enough and finish_refund(
+            payment, entry, RefundState.FAILED, answer="카카오페이 주문 조회에 이 취소가 없습니다"
+        ):
+            changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에 없어 실패 처리")
+    changes += record_external(payment, lookup, unmatched)
+    if raise_refunded(
+        payment, lookup.canceled_total, lookup.canceled_tax_free, lookup.canceled_vat, "대사: 카카오페이 취소 금액 반영"
+    ):
+        changes.append(f"누적 취소 금액 {payment.canceled_amount:,}원 (카카오페이 기준)")
+    db.session.refresh(payment)
+    return changes
+
+
+def record_external(payment: Payment, lookup: Lookup, actions: list) -> list[str]:
+    """Refunds made outside the site: the newest unmatched CANCEL actions that make up what the provider refunded
+    beyond our done records. The order API lists only each one's total: the tax-free and VAT parts are what the
+    provider's cumulative amounts have beyond ours."""
+    done = [entry for entry in payment.refunds if entry.state == RefundState.DONE]
+    missing = lookup.canceled_total - sum(entry.amount for entry in done)
+    picked = []
+    for action in reversed(actions):
+        if 0 < action.amount <= missing:
+            picked.insert(0, action)
+            missing -= action.amount
+    tax_free_left = max(0, lookup.canceled_tax_free - sum(entry.tax_free_amount for entry in done))
+    vat_left = max(0, lookup.canceled_vat - sum(entry.vat_amount for entry in done))
+    changes = []
+    for index, action in enumerate(picked):
+        last = index == len(picked) - 1
+        tax_free = tax_free_left if last else min(tax_free_left, action.amount)
+        vat = vat_left if last else min(vat_left, vat_of(action.amount - tax_free))
+        tax_free_left, vat_left = tax_free_left - tax_free, vat_left - vat
+        db.session.add(
+            RefundRecord(
+                payment_id=payment.id,
+                external=True,
+                amount=action.amount,
+                tax_free_amount=tax_free,
+                vat_amount=vat,
+                state=RefundState.DONE,
+                aid=action.aid,
+                answer="카카오페이 주문 조회 (payment_action_details)",
+                settled_at=now(),
+            )
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:  # another reconcile recorded it first
+            db.session.rollback()
+            continue
+        changes.append(f"사이트 밖에서 한 {action.amount:,}원 취소를 기록")
+    db.session.refresh(payment)
+    return changes

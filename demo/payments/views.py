@@ -3,7 +3,7 @@
 import re
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from ..catalog.models import Product
@@ -75,7 +75,7 @@ def to_provider_page(payment: Payment, flow: str):
 def approve(order_id: str):
     payment = find_payment(order_id)
     pg_token = request.args.get("pg_token", "").strip()
-    if not pg_token or len(pg_token) > 64:
+    if not pg_token or len(pg_token) > 64 or not (pg_token.isascii() and pg_token.isalnum()):
         abort(400, description="결제 인증 정보(pg_token)가 없거나 올바르지 않습니다.")
     error = service.approve(payment, pg_token)
     if error is not None and error.code in service.NOT_TERMINAL:
@@ -97,9 +97,26 @@ def fail(order_id: str):
     return render_template("payments/receipt.html", payment=payment)
 
 
+# Seconds before the receipt asks again while something is open: ~2 s first, then backing off.
+POLL_DELAYS = (2, 3, 5, 8, 13, 20)
+
+
 @bp.get("/payments/<order_id>")
 def receipt(order_id: str):
     payment = find_payment(order_id)
-    if service.is_stale(payment):
+    if service.needs_check(payment):
         service.sync(payment)
-    return page_or_partial("payments/receipt.html", payment=payment)
+    poll = request.args.get("poll", 0, type=int)
+    delay = POLL_DELAYS[min(max(poll, 0), len(POLL_DELAYS) - 1)]
+    return page_or_partial("payments/receipt.html", payment=payment, poll=poll, poll_delay=delay)
+
+
+@bp.post("/payments/<order_id>/check")
+def check(order_id: str):
+    """지금 확인: ask the provider's order API about this payment now and say what changed."""
+    payment = find_payment(order_id)
+    changes = service.sync(payment)
+    flash("지금 확인: " + (", ".join(changes) if changes else "카카오페이와 일치합니다"), "check")
+    if request.headers.get("HX-Request"):
+        return render_template("payments/_receipt.html", payment=payment)
+    return redirect(url_for(".receipt", order_id=order_id), 303)

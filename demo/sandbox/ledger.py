@@ -9,6 +9,7 @@ payment) the next time anything looks at it.
 
 import secrets
 import time
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import update
@@ -114,9 +115,9 @@ def approve(payment: SandboxPayment, pg_token: str, payload: str | None = None) 
         raise SandboxError(-701, "사용자 인증이 완료되지 않았습니다. (user has not finished the payment)")
     if payment.status != "AUTH_PASSWORD":
         raise SandboxError(-783, f"승인할 수 없는 상태입니다: {payment.status}")
-    if not secrets.compare_digest(pg_token, payment.pg_token or ""):
+    if not secrets.compare_digest(pg_token.encode(), (payment.pg_token or "").encode()):
         raise SandboxError(-708, "유효하지 않은 pg_token입니다. (invalid pg_token)")
-    fault = payment.fault or current_app.config.get("SANDBOX_FAULT")
+    fault = take_fault(payment) or current_app.config.get("SANDBOX_FAULT")
     if fault == "approve_fail":
         fail_payment_after_auth(payment)
         raise SandboxError(-780, "결제 승인에 실패했습니다. (approval failure, injected)")
@@ -127,14 +128,38 @@ def approve(payment: SandboxPayment, pg_token: str, payload: str | None = None) 
     return settle(payment, payload)
 
 
+APPROVE_FAULTS = ("approve_fail", "slow", "server_error")
+
+
+def take_fault(payment: SandboxPayment) -> str | None:
+    """The sheet's fault option fails only the first approve (one winner among parallel calls): the demo then shows the
+    merchant recovering. SANDBOX_FAULT, by contrast, fails every call."""
+    if payment.fault not in APPROVE_FAULTS:  # e.g. charge_fail: for the SID's later charges, not this approve
+        return None
+    fault = payment.fault
+    taken = db.session.execute(
+        update(SandboxPayment).where(SandboxPayment.id == payment.id, SandboxPayment.fault == fault).values(fault=None)
+    ).rowcount
+    db.session.commit()
+    return fault if taken else None
+
+
 def fail_payment_after_auth(payment: SandboxPayment) -> None:
     move(payment, ("AUTH_PASSWORD",), "FAIL_PAYMENT", finished_at=now())
 
 
 def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPayment:
-    """AUTH_PASSWORD → SUCCESS_PAYMENT, recording the PAYMENT action. A lost race is a double approve."""
-    aid = new_id("A")
-    if not move(payment, ("AUTH_PASSWORD",), "SUCCESS_PAYMENT", aid=aid, approved_at=now()):
+    """AUTH_PASSWORD → SUCCESS_PAYMENT, its PAYMENT action and (recurring CID) its SID, in one transaction.
+
+    A lost race is a double approve."""
+    aid, moment = new_id("A"), now()
+    won = db.session.execute(
+        update(SandboxPayment)
+        .where(SandboxPayment.id == payment.id, SandboxPayment.status == "AUTH_PASSWORD")
+        .values(status="SUCCESS_PAYMENT", aid=aid, approved_at=moment)
+    ).rowcount
+    if not won:
+        db.session.rollback()
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
     db.session.add(
         SandboxAction(
@@ -144,12 +169,14 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
             amount=payment.total_amount,
             tax_free_amount=payment.tax_free_amount,
             vat_amount=payment.vat_amount,
+            approved_at=moment,
             payload=payload,
         )
     )
-    db.session.commit()
     if is_recurring_cid(payment.cid):
-        issue_sid(payment)
+        issue_sid(payment, moment)
+    db.session.commit()
+    db.session.refresh(payment)
     return payment
 
 
@@ -158,8 +185,9 @@ def is_recurring_cid(cid: str) -> bool:
     return cid in current_app.config["SANDBOX_SUBSCRIPTION_CIDS"].split(",")
 
 
-def issue_sid(payment: SandboxPayment) -> SandboxSubscription:
-    """The SID of a recurring CID's first payment, recorded as an ISSUED_SID action beside PAYMENT.
+def issue_sid(payment: SandboxPayment, moment: datetime) -> SandboxSubscription:
+    """The SID of a recurring CID's first payment, recorded as an ISSUED_SID action beside PAYMENT (the caller
+    commits: settle makes the payment, its action and the SID one transaction).
 
     A first payment made with the sheet's 정기결제 청구 실패 test option hands that fault on to the SID's charges.
     """
@@ -171,15 +199,21 @@ def issue_sid(payment: SandboxPayment) -> SandboxSubscription:
         card_company=payment.card_company,
         first_payment_id=payment.id,
         fault=payment.fault if payment.fault == "charge_fail" else None,
-        last_approved_at=payment.approved_at,
+        last_approved_at=moment,
     )
     db.session.add(subscription)
     db.session.flush()
     payment.sid = subscription.sid
     db.session.add(
-        SandboxAction(payment_id=payment.id, action_type="ISSUED_SID", amount=0, tax_free_amount=0, vat_amount=0)
+        SandboxAction(
+            payment_id=payment.id,
+            action_type="ISSUED_SID",
+            amount=0,
+            tax_free_amount=0,
+            vat_amount=0,
+            approved_at=moment,
+        )
     )
-    db.session.commit()
     return subscription
 
 

@@ -16,7 +16,7 @@ def test_timed_out_approve_ends_approved_without_a_second_charge(make_test_app):
     tid = shop.payment(order_id).tid  # the provider finishes the slow approve on its side (however loaded the machine)
     assert eventually(lambda: order_api(app, tid)["status"] == "SUCCESS_PAYMENT")
     result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
-    assert f"{order_id}: approving → approved" in result.output and "1 payment(s) changed" in result.output
+    assert f"{order_id}: 승인 확인 중 → 결제 완료" in result.output and "1 payment(s) changed" in result.output
     payment = shop.payment(order_id)
     assert payment.status == "approved" and payment.aid
     actions = order_api(app, payment.tid)["payment_action_details"]
@@ -48,7 +48,7 @@ def test_abandoned_payments_end_failed_or_cancelled(make_test_app):
     shop = Shop(app)
     abandoned = shop.start()
     result = app.test_cli_runner().invoke(args=["payments", "reconcile"])
-    assert f"{abandoned}: ready → failed" in result.output
+    assert f"{abandoned}: 결제 대기 → 결제 실패" in result.output
     app.config["SANDBOX_PAYMENT_TTL"] = 900
     quit_ = shop.start()
     shop.on_sheet(quit_, "quit")  # the browser never came back to cancel_url

@@ -174,7 +174,7 @@ def test_late_cancel_after_approval_changes_nothing(shop):
 def test_receipt_partial_for_htmx_polling(shop):
     order_id = shop.start()
     body = shop.client.get(f"/payments/{order_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "<html" not in body and 'hx-trigger="every 2s"' in body
+    assert "<html" not in body and 'hx-trigger="load delay:2s"' in body and "poll=1" in body
 
 
 def test_viewing_a_stale_expired_payment_finishes_it(make_test_app):

@@ -79,6 +79,19 @@ class Refund(Result):
     refunded: int  # this refund
     canceled_total: int  # all refunds so far
     cancel_available: int
+    aid: str = ""  # the provider's id of this cancel action
+    refunded_tax_free: int = 0
+    refunded_vat: int = 0
+    canceled_tax_free: int = 0  # all refunds so far
+    canceled_vat: int = 0
+
+
+@dataclass
+class CancelAction:
+    """One refund as the order API lists it (payment_action_details, CANCEL)."""
+
+    aid: str
+    amount: int
 
 
 @dataclass
@@ -89,6 +102,9 @@ class Lookup(Result):
     provider_status: str
     canceled_total: int = 0
     approval: Approval | None = None
+    canceled_tax_free: int = 0
+    canceled_vat: int = 0
+    cancels: list[CancelAction] = field(default_factory=list)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from time import perf_counter
 
 import requests
 
-from .base import Approval, BillingKey, Charge, Exchange, Lookup, Order, PaymentError, Ready, Refund
+from .base import Approval, BillingKey, CancelAction, Charge, Exchange, Lookup, Order, PaymentError, Ready, Refund
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
@@ -207,28 +207,38 @@ class KakaoPay:
         if vat_amount is not None:
             body["cancel_vat_amount"] = vat_amount
         data, exchange = self.call("cancel", body)
+        this, canceled = data["approved_cancel_amount"], data["canceled_amount"]
         return Refund(
             raw=data,
             exchange=exchange,
             status=data["status"],
-            refunded=data["approved_cancel_amount"]["total"],
-            canceled_total=data["canceled_amount"]["total"],
+            refunded=this["total"],
+            canceled_total=canceled["total"],
             cancel_available=data["cancel_available_amount"]["total"],
+            aid=data["aid"],
+            refunded_tax_free=this.get("tax_free", 0),
+            refunded_vat=this.get("vat", 0),
+            canceled_tax_free=canceled.get("tax_free", 0),
+            canceled_vat=canceled.get("vat", 0),
         )
 
     def lookup(self, tid: str) -> Lookup:
         data, exchange = self.call("order", {"tid": tid})
-        status = data["status"]
-        paid = [a for a in data.get("payment_action_details") or [] if a["payment_action_type"] == "PAYMENT"]
+        status, actions = data["status"], data.get("payment_action_details") or []
+        paid = [a for a in actions if a["payment_action_type"] == "PAYMENT"]
         card = card_from_order(data.get("selected_card_info"))
         approval = self.approval(data, exchange, paid[0]["aid"], card) if paid else None
+        canceled = data.get("canceled_amount") or {}
         return Lookup(
             raw=data,
             exchange=exchange,
             state=STATES.get(status, "pending"),
             provider_status=status,
-            canceled_total=(data.get("canceled_amount") or {}).get("total", 0),
+            canceled_total=canceled.get("total", 0),
             approval=approval,
+            canceled_tax_free=canceled.get("tax_free", 0),
+            canceled_vat=canceled.get("vat", 0),
+            cancels=[CancelAction(a["aid"], a["amount"]) for a in actions if a["payment_action_type"] == "CANCEL"],
         )
 
     def charge(self, charge: Charge) -> Approval:

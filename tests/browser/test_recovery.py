@@ -1,0 +1,46 @@
+"""The sheet's fault options end at 결제 완료 by themselves, and a refund without an answer settles by itself."""
+
+import pytest
+from playwright.sync_api import expect
+
+from ..ledger.faults import FaultyTransport
+from .conftest import IPHONE_SAFARI
+from .test_flow import buy
+
+
+@pytest.fixture
+def live_app(make_test_app):
+    # 느린 응답 scaled down: approve gives up after 1.5 s, KakaoPay finishes at 2.5 s (as 10 s / 12 s by default)
+    app = make_test_app(WTF_CSRF_ENABLED=True, KAKAOPAY_TIMEOUT=1.5, SANDBOX_SLOW_SECONDS=2.5)
+    app.faults = FaultyTransport.install(app)
+    yield app
+    app.faults.settle()
+
+
+@pytest.mark.parametrize("fault", ["server_error", "slow"])
+def test_a_fault_option_ends_at_paid_without_a_manual_step(live_server, phone, shot, fault):
+    page = phone(IPHONE_SAFARI)
+    buy(page, live_server.url)
+    page.get_by_label("테스트 옵션").select_option(fault)
+    page.get_by_role("button", name="4,400원 결제하기").click()
+    expect(page.get_by_test_id("status")).to_have_text("승인 확인 중", timeout=10_000)
+    shot(page, f"{fault}-checking")
+    expect(page.get_by_test_id("status")).to_have_text("결제 완료", timeout=15_000)
+    shot(page, f"{fault}-paid")
+
+
+def test_a_refund_without_an_answer_shows_checking_then_settles(live_server, live_app, phone, shot):
+    page = phone(IPHONE_SAFARI)
+    buy(page, live_server.url)
+    page.get_by_role("button", name="4,400원 결제하기").click()
+    expect(page.get_by_test_id("status")).to_have_text("결제 완료")
+    live_app.faults.inject("cancel", "lose_answer")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("부분 취소 금액").fill("1000")
+    page.get_by_role("button", name="부분 취소").click()
+    row = page.get_by_test_id("refund-row")
+    expect(row).to_contain_text("확인 중")
+    shot(page, "refund-checking")
+    expect(row).to_contain_text("취소 완료", timeout=15_000)
+    expect(page.get_by_test_id("status")).to_have_text("부분 취소")
+    shot(page, "refund-settled")
