@@ -86,4 +86,3 @@ def secure(app: Flask) -> None:
         session_cookie_secure=behind_proxy,
         session_cookie_http_only=True,
     )
-

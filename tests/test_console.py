@@ -46,6 +46,7 @@ def test_stranger_cannot_list_or_present(stranger, paid):
 def test_stranger_cannot_refund_or_reconcile(stranger, buyer, paid):
     assert_forbidden(stranger.post(f"/payments/{paid}/refund", data={"kind": "full", "seen_canceled": 0}))
     assert_forbidden(stranger.post("/payments/reconcile"))
+    assert_forbidden(stranger.post(f"/payments/{paid}/check"))
     payment = buyer.payment(paid)
     assert (payment.status, payment.canceled_amount) == ("approved", 0)
 

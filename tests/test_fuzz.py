@@ -72,6 +72,7 @@ PAGE_ROUTES = [
     ("GET", "/payments/{order}", [], "args"),
     ("POST", "/payments/{order}/refund", ["kind", "amount", "seen_canceled"], "form"),
     ("GET", "/payments", ["status", "q", "page"], "args"),
+    ("POST", "/payments/{order}/check", [], "form"),
     ("POST", "/payments/reconcile", ["status", "q", "page", "endpoint"], "args"),
     ("GET", "/orders", [], "args"),
     ("GET", "/presenter/", [], "args"),

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .models import Payment, now
+from .models import Payment
 
 
 class RefundState:
@@ -35,7 +35,8 @@ class RefundRecord(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=RefundState.REQUESTED)
     aid: Mapped[str | None] = mapped_column(String(64), unique=True)  # the provider's id of this cancel action
     answer: Mapped[str | None] = mapped_column(Text)  # the provider's answer (or the error), as received
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    # microseconds kept: whether an unanswered refund may still land is decided within IN_FLIGHT_SECONDS of this
+    created_at: Mapped[datetime] = mapped_column(default=datetime.now)
     settled_at: Mapped[datetime | None]
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..catalog.models import Product
 from ..catalog.views import MAX_QUANTITY
+from ..console.auth import merchant_required
 from ..extensions import db
 from . import bp, service
 from .devices import choose_flow
@@ -112,6 +113,7 @@ def receipt(order_id: str):
 
 
 @bp.post("/payments/<order_id>/check")
+@merchant_required
 def check(order_id: str):
     """지금 확인: ask the provider's order API about this payment now and say what changed."""
     payment = find_payment(order_id)

@@ -8,6 +8,7 @@ from demo.payments.models import Payment
 from demo.payments.refund_records import RefundRecord, RefundState
 from demo.sandbox.models import SandboxAction, SandboxPayment
 
+from ..conftest import sign_in
 from ..payments.conftest import Shop
 from .faults import FaultyTransport
 
@@ -76,7 +77,10 @@ def ledger_app(make_test_app):
 
 @pytest.fixture
 def shop(ledger_app):
-    return Shop(ledger_app)
+    """The buyer's browser, also signed in to the console (the ledger tests refund and reconcile as the merchant)."""
+    shop = Shop(ledger_app)
+    sign_in(shop.client)
+    return shop
 
 
 def reconcile(app) -> str:

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from ..conftest import sign_in
 from ..sandbox.conftest import Kakao
 from .conftest import books, reconcile
 from .test_approve import in_parallel
@@ -89,7 +90,9 @@ def test_a_refund_made_outside_the_site_is_recorded_by_reconcile(shop, paid):
 def test_parallel_refunds_with_different_seen_amounts(shop, paid):
     order_id = paid()
     refund(shop.client, order_id, 100, 0)
-    results = in_parallel(10, lambda i: refund(shop.app.test_client(), order_id, 100 + i, (i % 2) * 100).status_code)
+    results = in_parallel(
+        10, lambda i: refund(sign_in(shop.app.test_client()), order_id, 100 + i, (i % 2) * 100).status_code
+    )
     assert all(status < 500 for status in results)
     assert books(shop.app) == []
     done = [amount for amount, state in states(shop, order_id) if state == "done"]
@@ -99,7 +102,7 @@ def test_parallel_refunds_with_different_seen_amounts(shop, paid):
 def test_parallel_reconciles_record_an_external_refund_once(shop, paid):
     order_id = paid()
     Kakao(shop.app).cancel(shop.payment(order_id).tid, 700)
-    outputs = in_parallel(4, lambda i: shop.app.test_client().post("/payments/reconcile").status_code)
+    outputs = in_parallel(4, lambda i: sign_in(shop.app.test_client()).post("/payments/reconcile").status_code)
     assert set(outputs) == {303}
     assert states(shop, order_id) == [(700, "done")] and books(shop.app) == []
 
