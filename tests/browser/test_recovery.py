@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ..ledger.faults import FaultyTransport
-from .conftest import IPHONE_SAFARI
-from .test_flow import buy
+from .conftest import IPHONE_SAFARI, sign_in
+from .test_flow import buy, pay_on_sheet
 
 
 @pytest.fixture
@@ -21,8 +21,9 @@ def live_app(make_test_app):
 def test_a_fault_option_ends_at_paid_without_a_manual_step(live_server, phone, shot, fault):
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    page.get_by_label("테스트 옵션").select_option(fault)
-    page.get_by_role("button", name="4,400원 결제하기").click()
+    page.get_by_text("테스트 옵션").click()  # the collapsed demo-only panel
+    page.get_by_label("승인 응답").select_option(fault)
+    pay_on_sheet(page, "4,400원")
     expect(page.get_by_test_id("status")).to_have_text("승인 확인 중", timeout=10_000)
     shot(page, f"{fault}-checking")
     expect(page.get_by_test_id("status")).to_have_text("결제 완료", timeout=15_000)
@@ -32,8 +33,11 @@ def test_a_fault_option_ends_at_paid_without_a_manual_step(live_server, phone, s
 def test_a_refund_without_an_answer_shows_checking_then_settles(live_server, live_app, phone, shot):
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    page.get_by_role("button", name="4,400원 결제하기").click()
+    pay_on_sheet(page, "4,400원")
     expect(page.get_by_test_id("status")).to_have_text("결제 완료")
+    receipt = page.url
+    sign_in(page, live_server.url)  # refunds are the merchant console's
+    page.goto(receipt)
     live_app.faults.inject("cancel", "lose_answer")
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_label("부분 취소 금액").fill("1000")

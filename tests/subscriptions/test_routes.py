@@ -1,4 +1,5 @@
-"""정기결제 from the buyer's and the console's side, through the routes, against the in-process sandbox."""
+"""정기결제 from the buyer's and the console's side, through the routes, against the in-process sandbox, for every
+provider (the Open API and the legacy kapi one: billing keys are provider methods)."""
 
 from sqlalchemy import select
 
@@ -7,6 +8,7 @@ from demo.payments.models import Payment
 from demo.subscriptions.models import Subscription
 
 from ..conftest import sign_in
+from ..payments.conftest import make_test_app, provider  # noqa: F401  (every test runs for each provider)
 
 
 def charges(app, key: str) -> list[tuple[int, str, str]]:
@@ -112,7 +114,7 @@ def test_a_failed_charge_is_shown_and_retried(app, buyer, runner):
         assert [p.status for p in attempts] == ["failed", "approved"]
 
 
-def test_a_timed_out_charge_is_retried_with_the_same_order_and_paid_once(make_test_app):
+def test_a_timed_out_charge_is_retried_with_the_same_order_and_paid_once(make_test_app):  # noqa: F811  (the provider-parametrized factory imported above)
     from demo.sandbox.models import SandboxPayment
 
     from ..payments.test_contract import eventually
