@@ -53,12 +53,17 @@ def make_test_app(tmp_path):
 
     yield factory
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-            db.engine.dispose()
+        drop_database(app)
+
+
+def drop_database(app) -> None:
+    """Drop every table, Alembic's version table too (on PostgreSQL the next test's app upgrades the same database)."""
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from demo.extensions import db
 from demo.payments.models import Payment
 from demo.sandbox.models import SandboxPayment
 
-from .conftest import make_app, sign_in
+from .conftest import drop_database, make_app, sign_in
 from .payments.conftest import Shop
 
 NASTY = [
@@ -164,10 +164,7 @@ def world(tmp_path_factory):
     """One app and one set of payments for the whole module: every route's examples pile up on the same data."""
     app = make_app(tmp_path_factory.mktemp("fuzz"))
     yield World(app)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_database(app)
 
 
 def path_part(world: World, name: str, as_console: bool):

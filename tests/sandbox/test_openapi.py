@@ -13,19 +13,14 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from ..conftest import make_app
+from ..conftest import drop_database, make_app
 
 
 @pytest.fixture(scope="module")
 def sandbox_app(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("openapi"))
     yield app
-    from demo.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_database(app)
 
 
 OPERATIONS = [
