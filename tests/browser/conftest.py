@@ -17,7 +17,14 @@ from werkzeug.serving import make_server
 
 from ..conftest import ADMIN_PASSWORD
 
-pytestmark = pytest.mark.browser
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test in this folder drives Chromium: mark it `browser` (`-m "not browser"` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 IPHONE_SAFARI = (
