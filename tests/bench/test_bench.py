@@ -127,7 +127,8 @@ def test_console_sign_in_hook_hands_wrk_a_signed_in_cookie(monkeypatch):
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        assert console.sign_in(base) == {}  # no hook set: no sign-in
+        monkeypatch.setattr(console, "LOGIN_PATH", "")
+        assert console.sign_in(base) == {}  # BENCH_LOGIN_PATH= (empty): no sign-in
         monkeypatch.setattr(console, "LOGIN_PATH", "/login")
         assert requests.get(base + "/payments", headers=console.sign_in(base)).text == "console"
         monkeypatch.setattr(console, "PASSWORD", "wrong")
