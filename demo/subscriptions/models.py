@@ -56,6 +56,18 @@ class Subscription(db.Model):
     )
 
     @property
+    def item(self) -> dict:
+        """What every charge bills: the product and its amounts, one unit a period."""
+        return dict(
+            item_name=self.item_name,
+            item_code=self.item_code,
+            quantity=1,
+            total_amount=self.total_amount,
+            tax_free_amount=self.tax_free_amount,
+            vat_amount=self.vat_amount,
+        )
+
+    @property
     def status_label(self) -> str:
         return State.LABELS[self.status]
 

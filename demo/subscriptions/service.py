@@ -121,12 +121,7 @@ def charge_payment(subscription: Subscription, charge: SubscriptionCharge) -> Pa
         user_id=subscription.user_id,
         provider=get_provider(True).name,
         product_id=subscription.product_id,
-        item_name=subscription.item_name,
-        item_code=subscription.item_code,
-        quantity=1,
-        total_amount=subscription.total_amount,
-        tax_free_amount=subscription.tax_free_amount,
-        vat_amount=subscription.vat_amount,
+        **subscription.item,
         flow=SERVER_FLOW,
         status=Status.APPROVING,
         recurring=True,
@@ -155,12 +150,7 @@ def charge_period(subscription: Subscription, period: int) -> SubscriptionCharge
         billing_key=subscription.billing_key,
         order_id=payment.order_id,
         user_id=subscription.user_id,
-        item_name=subscription.item_name,
-        item_code=subscription.item_code,
-        quantity=1,
-        total_amount=subscription.total_amount,
-        tax_free_amount=subscription.tax_free_amount,
-        vat_amount=subscription.vat_amount,
+        **subscription.item,
     )
     try:
         approval = get_provider(True).charge(request)

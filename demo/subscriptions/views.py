@@ -47,18 +47,24 @@ def mine():
     return render_template("subscriptions/mine.html", subscriptions=subscriptions)
 
 
+def deactivated(subscription: Subscription, by: str, done: str, back: str):
+    """해지 (buyer or console), then back to the page it came from with what happened."""
+    try:
+        service.deactivate(subscription, by=by)
+        flash(done, "subscription")
+    except service.SubscriptionError as error:
+        flash(str(error), "subscription-error")
+    return redirect(url_for(back), 303)
+
+
 @bp.route("/subscriptions/<key>/cancel", methods=["GET", "POST"])
 def cancel(key: str):
     """해지 by the buyer: a confirmation page, then the POST."""
     subscription = own(key)
     if request.method == "GET":
         return render_template("subscriptions/confirm_cancel.html", subscription=subscription)
-    try:
-        service.deactivate(subscription, by="buyer")
-        flash("정기결제를 해지했습니다. 다음 결제일부터 더 이상 결제되지 않습니다.", "subscription")
-    except service.SubscriptionError as error:
-        flash(str(error), "subscription-error")
-    return redirect(url_for(".mine"), 303)
+    done = "정기결제를 해지했습니다. 다음 결제일부터 더 이상 결제되지 않습니다."
+    return deactivated(subscription, "buyer", done, ".mine")
 
 
 @bp.get("/subscriptions")
@@ -114,13 +120,7 @@ def move_clock():
 @bp.post("/subscriptions/<key>/deactivate")
 @merchant_required
 def deactivate(key: str):
-    subscription = find(key)
-    try:
-        service.deactivate(subscription, by="console")
-        flash("구독을 해지했습니다.", "subscription")
-    except service.SubscriptionError as error:
-        flash(str(error), "subscription-error")
-    return redirect(url_for(".console"), 303)
+    return deactivated(find(key), "console", "구독을 해지했습니다.", ".console")
 
 
 @bp.post("/subscriptions/<key>/check")
