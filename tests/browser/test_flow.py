@@ -88,7 +88,7 @@ def test_quit_on_the_sheet_lands_on_the_cancel_page(live_server, phone, shot):
     buy(page, live_server.url)
     page.get_by_role("button", name="결제 중단").click()
     expect(page).to_have_url(re.compile(r"/cancel$"))
-    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다")
     expect(page.get_by_role("link", name="다시 결제하기")).to_be_visible()
     shot(page, "cancelled")
 
@@ -120,7 +120,7 @@ def test_quitting_on_the_phone_sends_the_pc_to_cancel(live_server, desktop, phon
     mobile.goto(scan_qr(desktop, tmp_path))
     mobile.get_by_role("button", name="결제 중단").click()
     expect(desktop).to_have_url(re.compile(r"/cancel$"))
-    expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
+    expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다")
 
 
 def test_failing_on_the_phone_sends_the_pc_to_fail(live_server, desktop, phone, tmp_path):

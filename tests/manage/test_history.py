@@ -40,7 +40,7 @@ def test_filter_by_status_and_search(app, client):
     add_payments(app, 2, "approved")
     add_payments(app, 2, "cancelled")
     page = client.get("/payments?status=cancelled").get_data(as_text=True)
-    assert "2건" in page and "결제 취소" in page and "approved-0" not in page
+    assert "2건" in page and "결제 중단" in page and "approved-0" not in page
     found = client.get("/payments?q=approved-1-pc").get_data(as_text=True)
     assert "1건" in found
     by_tid = client.get("/payments?q=tcan0000000000000001").get_data(as_text=True)
