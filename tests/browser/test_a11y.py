@@ -7,9 +7,11 @@ xfail turns red and the mark must go.
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
+from ..subscriptions.conftest import Buyer
 from .axe import assert_accessible, horizontal_overflow
-from .conftest import IPHONE_SAFARI, SCREENSHOTS
+from .conftest import IPHONE_SAFARI, SCREENSHOTS, sign_in
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -35,6 +37,7 @@ def live_app(make_test_app):
 def payments(app) -> dict[str, str]:
     """One payment in each state a page shows: paid (then partly refunded), quit, failed, and one still on the sheet."""
     shop = Shop(app)
+    sign_in_client(shop.client)  # the refund is the console's
     made = {}
     made["paid"] = shop.start(flow="pc")
     shop.client.get(shop.path(shop.pay(made["paid"])))
@@ -48,6 +51,7 @@ def payments(app) -> dict[str, str]:
 
 
 def every_page(app) -> dict[str, str]:
+    """Every page a buyer (signed out) can see."""
     made = payments(app)
     shop = Shop(app)
     token = shop.payment(made["ready"]).redirect_urls["pc"].split("/")[-2]
@@ -58,18 +62,34 @@ def every_page(app) -> dict[str, str]:
         "receipt-paid": f"/payments/{made['paid']}",
         "result-quit": f"/payments/{made['quit']}",
         "result-failed": f"/payments/{made['failed']}",
-        "history": "/payments",
-        "presenter": "/presenter/",
-        "presenter-live": f"/presenter/{made['ready']}",
-        "presenter-paid": f"/presenter/{made['paid']}",
-        "replay": f"/presenter/{made['paid']}/replay?step=3",
+        "my-orders": "/orders",
+        "my-subscriptions": "/subscriptions/mine",
+        "console-login": "/console/login",
+        "error-403": "/payments",
         "sandbox-pc": f"{sheet}/info",
         "sandbox-scan": f"{sheet}/scan",
         "sandbox-mobile": f"{sheet}/mInfo",
         "sandbox-app": f"{sheet}/aInfo",
         "talk-inbox": "/sandbox/kakaopay/talk",
         "error-404": "/products/nope",
+        "error-404-order": "/payments/nope",
         "error-400": f"/payments/{made['ready']}/approve",
+    }
+
+
+def console_pages(app) -> dict[str, str]:
+    """Every page of the merchant console (signed in): receipts with the refund form and the API timeline too."""
+    made = payments(app)
+    Buyer(app).start()
+    return {
+        "history": "/payments",
+        "console-receipt-paid": f"/payments/{made['paid']}",
+        "console-result-failed": f"/payments/{made['failed']}",
+        "console-subscriptions": "/subscriptions",
+        "presenter": "/presenter/",
+        "presenter-live": f"/presenter/{made['ready']}",
+        "presenter-paid": f"/presenter/{made['paid']}",
+        "replay": f"/presenter/{made['paid']}/replay?step=3",
     }
 
 
@@ -81,14 +101,20 @@ def problems(page, base_url: str, pages: dict[str, str], screen: str, axe: bool)
         page.goto(base_url + path)
         page.wait_for_timeout(1300 if name in ("sandbox-mobile", "sandbox-app") else 0)  # the bridge screen fades
         page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{name}.png"), full_page=True)
-        try:
-            if axe:
-                assert_accessible(page, name)
-            if screen == "phone":
-                assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
-        except AssertionError as error:
-            found.append(str(error))
+        found += check(page, name, screen, axe)
     return found
+
+
+def check(page, name: str, screen: str, axe: bool) -> list[str]:
+    """What axe-core (if asked) and the overflow check at 390 px find on the page as it is now."""
+    try:
+        if axe:
+            assert_accessible(page, name)
+        if screen == "phone":
+            assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
+    except AssertionError as error:
+        return [str(error)]
+    return []
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
@@ -98,6 +124,22 @@ def test_every_page_passes_axe_and_fits(live_server, new_context, screen):
     page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
     found = problems(page, live_server.url, pages, screen, axe=True)
     found += problems(page, live_server.url, sandbox, screen, axe=False)  # axe: test_sandbox_pages_pass_axe
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_console_pages_and_refund_steps_pass_axe_and_fit(live_server, new_context, screen):
+    pages = console_pages(live_server.app)
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    sign_in(page, live_server.url)
+    found = problems(page, live_server.url, pages, screen, axe=True)
+    page.goto(live_server.url + pages["console-receipt-paid"])
+    for amount, state in (("99,999", "refund-error"), ("500", "refund-review")):
+        page.get_by_label("부분 취소 금액").fill(amount)
+        page.get_by_role("button", name="부분 취소", exact=True).click()
+        expect(page.get_by_test_id(state)).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{state}.png"), full_page=True)
+        found += check(page, state, screen, axe=True)
     assert not found, "\n\n".join(found)
 
 
@@ -130,6 +172,9 @@ def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, deskt
 
 def test_code_blocks_are_keyboard_scrollable_and_labelled(live_server, desktop):
     order_id = Shop(live_server.app).start(flow="pc")
-    desktop.goto(f"{live_server.url}/presenter/{order_id}")
-    for block in desktop.locator("pre").all():
-        assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
+    sign_in(desktop, live_server.url)
+    for path in (f"/presenter/{order_id}", f"/payments/{order_id}"):  # the presenter and the receipt's timeline
+        desktop.goto(f"{live_server.url}{path}")
+        assert desktop.locator("pre").count()
+        for block in desktop.locator("pre").all():
+            assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
