@@ -174,3 +174,14 @@ def test_code_blocks_are_keyboard_scrollable_and_labelled(live_server, desktop):
         assert desktop.locator("pre").count()
         for block in desktop.locator("pre").all():
             assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
+
+
+def test_a_pending_receipt_refreshes_itself_without_javascript(live_server, new_context):
+    """The result page says it changes by itself: true without JavaScript too (a meta refresh while in flight)."""
+    shop = Shop(live_server.app)
+    order_id = shop.start()
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/payments/{order_id}")
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 기다리고 있습니다")
+    shop.client.get(shop.path(shop.on_sheet(order_id, "quit")))
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다", timeout=8000)
