@@ -11,23 +11,30 @@ from .extensions import db
 MESSAGES = {
     400: ("잘못된 요청입니다", "입력한 내용을 다시 확인해 주세요."),
     403: ("접근할 수 없습니다", "이 페이지를 볼 권한이 없습니다."),
-    404: ("페이지를 찾을 수 없습니다", "주소가 바뀌었거나 없는 주문일 수 있습니다."),
+    404: ("페이지를 찾을 수 없습니다", "주소가 바뀌었거나 없는 페이지입니다."),
     405: ("허용되지 않는 요청입니다", "이 주소는 그 방식으로 열 수 없습니다."),
     413: ("요청이 너무 큽니다", "입력한 내용을 줄여서 다시 시도해 주세요."),
     500: ("일시적인 오류가 발생했습니다", "잠시 후 다시 시도해 주세요. 결제는 중복으로 처리되지 않습니다."),
 }
 
 
+ORDER_PAGES = ("/payments/", "/orders")  # a missing one is most likely a mistyped or expired order link
+ORDER_NOT_FOUND = ("주문을 찾을 수 없습니다", "주문 링크가 잘못되었거나 없는 주문입니다. 내 주문에서 다시 찾아 주세요.")
+
+
 def error_page(code: int, title: str, hint: str, detail: str | None = None):
     if request_ctx.url_adapter is None:  # the Host was refused: no URLs can be built, so no site chrome
         head = f"<!doctype html><html lang=ko><meta charset=utf-8><title>{escape(title)}</title>"
         return f"{head}<h1>{escape(title)}</h1><p>{escape(hint)}</p>", code
-    return render_template("errors/error.html", code=code, title=title, hint=hint, detail=detail), code
+    about_order = request.path.startswith(ORDER_PAGES)
+    context = {"code": code, "title": title, "hint": hint, "detail": detail, "about_order": about_order}
+    return render_template("errors/error.html", **context), code
 
 
 def render_error(error: HTTPException):
-    fallback = ("요청을 처리할 수 없습니다", f"입력한 내용을 확인해 주세요. ({error.name})")
-    title, hint = MESSAGES.get(error.code, fallback)
+    fallback = ("요청을 처리할 수 없습니다", "입력한 내용을 확인해 주세요.")
+    order_missing = error.code == 404 and request.path.startswith(ORDER_PAGES)
+    title, hint = ORDER_NOT_FOUND if order_missing else MESSAGES.get(error.code, fallback)
     detail = error.description if error.description != type(error).description else None
     return error_page(error.code, title, hint, detail)
 

@@ -1,6 +1,7 @@
 """GET /payments (결제 내역, the merchant's): filter, search, paging, totals, reconcile.
 GET /orders (내 주문): a buyer's own payments."""
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -33,7 +34,9 @@ def filtered(query: Select, status: str, q: str) -> Select:
     if status in FILTERS:
         query = query.where(Payment.status.in_(FILTERS[status]))
     if q:
-        query = query.where(or_(Payment.order_id == q, Payment.tid == q.upper()))
+        query = query.where(
+            or_(Payment.order_id == q, Payment.tid == q.upper(), Payment.item_name.icontains(q, autoescape=True))
+        )
     return query
 
 
@@ -83,9 +86,14 @@ def history():
 @merchant_required
 def run_reconcile():
     changes = reconcile(current_app.config["RECONCILE_AFTER"])
-    flash(f"대사 완료: {len(changes)}건 변경", "reconcile")
+    flash(
+        f"대사를 마쳤습니다. 상태가 바뀐 결제: {len(changes)}건"
+        if changes
+        else "대사를 마쳤습니다. 바뀐 결제는 없습니다.",
+        "reconcile",
+    )
     for change in changes:
-        flash(change, "reconcile-change")
+        flash(f"주문 {change}", "reconcile-change")
     return redirect(url_for(".history", **{key: value for key, value in history_args().items() if value}), 303)
 
 

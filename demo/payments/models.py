@@ -30,7 +30,7 @@ class Status:
         APPROVED: "결제 완료",
         PARTIALLY_REFUNDED: "부분 취소",
         REFUNDED: "전액 취소",
-        CANCELLED: "결제 취소",
+        CANCELLED: "결제 중단",
         FAILED: "결제 실패",
     }
 

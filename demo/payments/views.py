@@ -77,7 +77,7 @@ def approve(order_id: str):
     payment = find_payment(order_id)
     pg_token = request.args.get("pg_token", "").strip()
     if not pg_token or len(pg_token) > 64 or not (pg_token.isascii() and pg_token.isalnum()):
-        abort(400, description="결제 인증 정보(pg_token)가 없거나 올바르지 않습니다.")
+        abort(400, description="결제 확인 주소가 올바르지 않습니다. 카카오페이 결제창에서 결제를 다시 진행해 주세요.")
     error = service.approve(payment, pg_token)
     if error is not None and error.code in service.NOT_TERMINAL:
         return render_template("payments/not_yet.html", payment=payment, error=error), 409

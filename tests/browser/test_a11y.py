@@ -1,6 +1,6 @@
 """axe-core on every page, on a desktop and a phone, and no page wider than a 390 px phone.
 
-The context signs in to the console after the sign-in page, so the console's pages are checked, not their 403.
+The buyer's pages are visited signed out, the console's signed in (with the refund's error and review states).
 """
 
 import pytest
@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
+from ..subscriptions.conftest import Buyer
 from .axe import assert_accessible, horizontal_overflow
 from .conftest import IPHONE_SAFARI, SCREENSHOTS, sign_in
 
@@ -21,6 +22,7 @@ SCREENS = {
         "user_agent": IPHONE_SAFARI,
     },
 }
+SANDBOX_PAGES = ("sandbox-pc", "sandbox-scan", "sandbox-mobile", "sandbox-app")
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def live_app(make_test_app):
 def payments(app) -> dict[str, str]:
     """One payment in each state a page shows: paid (then partly refunded), quit, failed, and one still on the sheet."""
     shop = Shop(app)
-    sign_in_client(shop.client)  # refunds are the console's
+    sign_in_client(shop.client)  # the refund is the console's
     made = {}
     made["paid"] = shop.start(flow="pc")
     shop.client.get(shop.path(shop.pay(made["paid"])))
@@ -46,6 +48,7 @@ def payments(app) -> dict[str, str]:
 
 
 def every_page(app) -> dict[str, str]:
+    """Every page a buyer (signed out) can see."""
     made = payments(app)
     shop = Shop(app)
     token = shop.payment(made["ready"]).redirect_urls["pc"].split("/")[-2]
@@ -56,21 +59,34 @@ def every_page(app) -> dict[str, str]:
         "receipt-paid": f"/payments/{made['paid']}",
         "result-quit": f"/payments/{made['quit']}",
         "result-failed": f"/payments/{made['failed']}",
-        "history": "/payments",
-        "presenter": "/presenter/",
-        "presenter-live": f"/presenter/{made['ready']}",
-        "presenter-paid": f"/presenter/{made['paid']}",
-        "replay": f"/presenter/{made['paid']}/replay?step=3",
+        "my-orders": "/orders",
+        "my-subscriptions": "/subscriptions/mine",
+        "console-login": "/console/login",
+        "error-403": "/payments",
         "sandbox-pc": f"{sheet}/info",
         "sandbox-scan": f"{sheet}/scan",
         "sandbox-mobile": f"{sheet}/mInfo",
         "sandbox-app": f"{sheet}/aInfo",
         "talk-inbox": "/sandbox/kakaopay/talk",
-        "my-orders": "/orders",
-        "my-subscriptions": "/subscriptions/mine",
-        "console-subscriptions": "/subscriptions",
         "error-404": "/products/nope",
+        "error-404-order": "/payments/nope",
         "error-400": f"/payments/{made['ready']}/approve",
+    }
+
+
+def console_pages(app) -> dict[str, str]:
+    """Every page of the merchant console (signed in): receipts with the refund form and the API timeline too."""
+    made = payments(app)
+    Buyer(app).start()
+    return {
+        "history": "/payments",
+        "console-receipt-paid": f"/payments/{made['paid']}",
+        "console-result-failed": f"/payments/{made['failed']}",
+        "console-subscriptions": "/subscriptions",
+        "presenter": "/presenter/",
+        "presenter-live": f"/presenter/{made['ready']}",
+        "presenter-paid": f"/presenter/{made['paid']}",
+        "replay": f"/presenter/{made['paid']}/replay?step=3",
     }
 
 
@@ -82,24 +98,53 @@ def problems(page, base_url: str, pages: dict[str, str], screen: str, axe: bool)
         page.goto(base_url + path)
         page.wait_for_timeout(1300 if name in ("sandbox-mobile", "sandbox-app") else 0)  # the bridge screen fades
         page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{name}.png"), full_page=True)
-        try:
-            if axe:
-                assert_accessible(page, name)
-            if screen == "phone":
-                assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
-        except AssertionError as error:
-            found.append(str(error))
+        found += check(page, name, screen, axe)
     return found
+
+
+def check(page, name: str, screen: str, axe: bool) -> list[str]:
+    """What axe-core (if asked) and the overflow check at 390 px find on the page as it is now."""
+    try:
+        if axe:
+            assert_accessible(page, name)
+        if screen == "phone":
+            assert horizontal_overflow(page) == 0, f"{name} is {horizontal_overflow(page)}px wider than 390"
+    except AssertionError as error:
+        return [str(error)]
+    return []
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 def test_every_page_passes_axe_and_fits(live_server, new_context, screen):
     pages = every_page(live_server.app)
+    sandbox = {name: pages.pop(name) for name in SANDBOX_PAGES}
     page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
-    login = problems(page, live_server.url, {"console-login": "/console/login"}, screen, axe=True)
-    sign_in(page, live_server.url)  # the console's pages too: a 403 page would pass axe and prove nothing
-    found = login + problems(page, live_server.url, pages, screen, axe=True)
+    found = problems(page, live_server.url, pages, screen, axe=True)
+    found += problems(page, live_server.url, sandbox, screen, axe=False)  # axe: test_sandbox_pages_pass_axe
     assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_console_pages_and_refund_steps_pass_axe_and_fit(live_server, new_context, screen):
+    pages = console_pages(live_server.app)
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    sign_in(page, live_server.url)
+    found = problems(page, live_server.url, pages, screen, axe=True)
+    page.goto(live_server.url + pages["console-receipt-paid"])
+    for amount, state in (("99,999", "refund-error"), ("500", "refund-review")):
+        page.get_by_label("부분 취소 금액").fill(amount)
+        page.get_by_role("button", name="부분 취소", exact=True).click()
+        expect(page.get_by_test_id(state)).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"a11y-{screen}-{state}.png"), full_page=True)
+        found += check(page, state, screen, axe=True)
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_sandbox_pages_pass_axe(live_server, new_context, screen):
+    pages = {name: path for name, path in every_page(live_server.app).items() if name in SANDBOX_PAGES}
+    page = new_context(bypass_csp=True, **SCREENS[screen]).new_page()
+    assert not problems(page, live_server.url, pages, screen, axe=True)
 
 
 def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, desktop):
@@ -123,6 +168,20 @@ def test_keyboard_skip_link_focus_ring_and_focus_after_a_swap(live_server, deskt
 
 def test_code_blocks_are_keyboard_scrollable_and_labelled(live_server, desktop):
     order_id = Shop(live_server.app).start(flow="pc")
-    desktop.goto(f"{live_server.url}/presenter/{order_id}")
-    for block in desktop.locator("pre").all():
-        assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
+    sign_in(desktop, live_server.url)
+    for path in (f"/presenter/{order_id}", f"/payments/{order_id}"):  # the presenter and the receipt's timeline
+        desktop.goto(f"{live_server.url}{path}")
+        assert desktop.locator("pre").count()
+        for block in desktop.locator("pre").all():
+            assert block.get_attribute("tabindex") == "0" and block.get_attribute("aria-label")
+
+
+def test_a_pending_receipt_refreshes_itself_without_javascript(live_server, new_context):
+    """The result page says it changes by itself: true without JavaScript too (a meta refresh while in flight)."""
+    shop = Shop(live_server.app)
+    order_id = shop.start()
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/payments/{order_id}")
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 기다리고 있습니다")
+    shop.client.get(shop.path(shop.on_sheet(order_id, "quit")))
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다", timeout=8000)

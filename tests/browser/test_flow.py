@@ -88,7 +88,7 @@ def test_quit_on_the_sheet_lands_on_the_cancel_page(live_server, phone, shot):
     buy(page, live_server.url)
     page.get_by_role("button", name="결제 중단").click()
     expect(page).to_have_url(re.compile(r"/cancel$"))
-    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다")
     expect(page.get_by_role("link", name="다시 결제하기")).to_be_visible()
     shot(page, "cancelled")
 
@@ -110,7 +110,8 @@ def test_approve_fault_ends_on_a_failed_page(live_server, phone, shot):
     page.get_by_label("승인 응답").select_option("approve_fail")
     pay_on_sheet(page, "4,400원")
     expect(page.get_by_test_id("status")).to_have_text("결제 실패")
-    expect(page.get_by_test_id("outcome")).to_contain_text("-780")
+    expect(page.get_by_test_id("outcome")).to_contain_text("결제된 금액은 없습니다")
+    expect(page.get_by_test_id("outcome")).not_to_contain_text("-780")  # the code is the console's
     shot(page, "approve-failed")
 
 
@@ -120,7 +121,7 @@ def test_quitting_on_the_phone_sends_the_pc_to_cancel(live_server, desktop, phon
     mobile.goto(scan_qr(desktop, tmp_path))
     mobile.get_by_role("button", name="결제 중단").click()
     expect(desktop).to_have_url(re.compile(r"/cancel$"))
-    expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 취소했습니다")
+    expect(desktop.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다")
 
 
 def test_failing_on_the_phone_sends_the_pc_to_fail(live_server, desktop, phone, tmp_path):
@@ -138,7 +139,7 @@ def test_cancel_button_on_the_pc_page(live_server, desktop):
     buy(desktop, live_server.url)
     desktop.get_by_role("button", name="결제 중단").click()
     expect(desktop).to_have_url(re.compile(r"/cancel$"))
-    expect(desktop.get_by_test_id("status")).to_have_text("결제 취소")
+    expect(desktop.get_by_test_id("status")).to_have_text("결제 중단")
 
 
 def test_payment_request_message_to_a_phone_number(live_server, desktop, new_context, shot):

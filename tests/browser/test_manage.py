@@ -21,14 +21,23 @@ def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
     expect(page.get_by_label("부분 취소 금액")).to_have_count(0)  # the buyer views; refunds are the console's
     sign_in(page, live_server.url)  # the merchant, on a phone
     page.goto(receipt)
-    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("부분 취소 금액").fill("9,999")
+    page.get_by_role("button", name="부분 취소").click()
+    expect(page.get_by_test_id("refund-error")).to_contain_text("취소 가능 금액(4,400원)")
+    expect(page.get_by_label("부분 취소 금액")).to_have_value("9,999")  # kept, beside its error
     page.get_by_label("부분 취소 금액").fill("1,000")
     page.get_by_role("button", name="부분 취소").click()
-    expect(page.get_by_test_id("refund-message")).to_have_text("1,000원을 취소했습니다.")
+    expect(page.get_by_test_id("refund-review")).to_contain_text("1,000원을 부분 결제 취소(환불)할까요?")
+    confirm = page.get_by_role("button", name="1,000원 결제 취소(환불)하기")
+    expect(confirm).to_be_focused()
+    confirm.click()
+    expect(page.get_by_test_id("refund-message")).to_have_text("1,000원을 결제 취소(환불)했습니다.")
     expect(page.get_by_test_id("status")).to_have_text("부분 취소")
     expect(page.get_by_test_id("refund-available")).to_have_text("3,400원")
     shot(page, "partial")
     page.get_by_role("button", name="전액 취소 3,400원").click()
+    expect(page.get_by_test_id("refund-review")).to_contain_text("3,400원을 전액 결제 취소(환불)할까요?")
+    page.get_by_role("button", name="3,400원 결제 취소(환불)하기").click()
     expect(page.get_by_test_id("status")).to_have_text("전액 취소")
     expect(page.get_by_text("더 취소할 금액이 없습니다")).to_be_visible()
     expect(page.get_by_test_id("canceled")).to_have_text("4,400원")
@@ -36,6 +45,29 @@ def test_refund_in_two_steps_swaps_the_receipt(live_server, phone, shot):
     page.evaluate("window.print = () => { window.printed = true; }")  # 인쇄 works from static/js, not inline
     page.get_by_role("button", name="인쇄").click()
     assert page.evaluate("window.printed") is True
+
+
+def test_refund_without_javascript_asks_first_then_refunds(live_server, new_context, phone, shot):
+    buyer = phone(IPHONE_SAFARI)
+    pay_on_phone(buyer, live_server.url)
+    page = new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False).new_page()
+    sign_in(page, live_server.url)
+    page.goto(buyer.url)
+    page.get_by_label("부분 취소 금액").fill("abc")
+    page.get_by_role("button", name="부분 취소", exact=True).click()
+    expect(page.get_by_test_id("refund-error")).to_contain_text("숫자로")
+    expect(page.get_by_label("부분 취소 금액")).to_have_value("abc")
+    page.get_by_label("부분 취소 금액").fill("1,500")
+    page.get_by_role("button", name="부분 취소", exact=True).click()
+    expect(page.get_by_test_id("refund-review")).to_contain_text("1,500원을 부분 결제 취소(환불)할까요?")
+    expect(page.get_by_test_id("status")).to_have_text("결제 완료")  # nothing refunded yet
+    shot(page, "review")
+    page.get_by_role("link", name="돌아가기").click()
+    expect(page.get_by_test_id("refund-review")).to_have_count(0)
+    page.get_by_role("button", name="전액 취소 4,400원").click()
+    page.get_by_role("button", name="4,400원 결제 취소(환불)하기").click()
+    expect(page.get_by_test_id("refund-message")).to_have_text("4,400원을 결제 취소(환불)했습니다.")
+    expect(page.get_by_test_id("status")).to_have_text("전액 취소")
 
 
 def test_history_filters_with_htmx(live_server, desktop, phone, shot):

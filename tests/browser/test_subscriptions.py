@@ -30,7 +30,7 @@ def test_subscription_from_phone_to_cancellation(live_server, phone, desktop, sh
     expect(page.get_by_test_id("subscription-status")).to_have_text("이용 중")
     expect(page.get_by_test_id("charge")).to_have_count(1)
 
-    sign_in(desktop, live_server.url)
+    sign_in(desktop, live_server.url)  # the console is the merchant's
     desktop.goto(f"{live_server.url}/subscriptions")
     for period in (2, 3, 4):
         desktop.get_by_role("button", name="다음 회차 결제 실행").click()
@@ -44,6 +44,7 @@ def test_subscription_from_phone_to_cancellation(live_server, phone, desktop, sh
     expect(desktop.get_by_test_id("status")).to_have_text("결제 완료")
     expect(desktop.locator(".receipt")).to_contain_text("정기결제 자동 청구")
     desktop.get_by_role("button", name="전액 취소 9,900원").click()
+    desktop.get_by_role("button", name="9,900원 결제 취소(환불)하기").click()  # the review step
     expect(desktop.get_by_test_id("status")).to_have_text("전액 취소")
     order_id = desktop.url.rsplit("/", 1)[1]
     desktop.goto(f"{live_server.url}/presenter/{order_id}")
@@ -61,6 +62,7 @@ def test_subscription_from_phone_to_cancellation(live_server, phone, desktop, sh
     expect(page.get_by_test_id("subscription-status")).to_have_text("해지됨")
     shot(page, "cancelled")
 
+    sign_in(desktop, live_server.url)  # the console is the merchant's
     desktop.goto(f"{live_server.url}/subscriptions")
     expect(desktop.get_by_role("button", name="다음 회차 결제 실행")).to_have_count(0)
     desktop.get_by_role("button", name="한 달 뒤로 이동").click()

@@ -5,6 +5,7 @@ from demo.payments.models import Payment
 
 
 def add_payments(app, count: int, status: str = "approved", **fields) -> None:
+    item_name = fields.pop("item_name", "초코파이")
     with app.app_context():
         for i in range(count):
             db.session.add(
@@ -12,7 +13,7 @@ def add_payments(app, count: int, status: str = "approved", **fields) -> None:
                     order_id=f"{status}-{i}-{fields.get('flow', 'pc')}",
                     user_id="u",
                     provider="kakaopay",
-                    item_name="초코파이",
+                    item_name=item_name,
                     quantity=1,
                     total_amount=2200,
                     tax_free_amount=0,
@@ -40,11 +41,15 @@ def test_filter_by_status_and_search(app, client):
     add_payments(app, 2, "approved")
     add_payments(app, 2, "cancelled")
     page = client.get("/payments?status=cancelled").get_data(as_text=True)
-    assert "2건" in page and "결제 취소" in page and "approved-0" not in page
+    assert "2건" in page and "결제 중단" in page and "approved-0" not in page
     found = client.get("/payments?q=approved-1-pc").get_data(as_text=True)
     assert "1건" in found
     by_tid = client.get("/payments?q=tcan0000000000000001").get_data(as_text=True)
     assert "1건" in by_tid
+    add_payments(app, 1, "refunded", item_name="딸기 우유 100%")
+    assert "1건" in client.get("/payments", query_string={"q": "우유"}).get_data(as_text=True)  # part of a name
+    assert "1건" in client.get("/payments", query_string={"q": "100%"}).get_data(as_text=True)
+    assert "0건" in client.get("/payments", query_string={"q": "_"}).get_data(as_text=True)  # LIKE wildcards are text
 
 
 def test_paging(app, client):

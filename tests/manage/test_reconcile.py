@@ -34,7 +34,7 @@ def test_approving_with_the_provider_still_waiting_retries_approve_once(make_tes
     assert shop.payment(order_id).status == "approving"
     app.config["SANDBOX_FAULT"] = None  # KakaoPay recovered
     page = shop.client.post("/payments/reconcile", follow_redirects=True).get_data(as_text=True)
-    assert "대사 완료: 1건 변경" in page
+    assert "상태가 바뀐 결제: 1건" in page and f"주문 {order_id}: 승인 확인 중 → 결제 완료" in page
     assert shop.payment(order_id).status == "approved"
     assert [a["payment_action_type"] for a in order_api(app, shop.payment(order_id).tid)["payment_action_details"]] == [
         "PAYMENT"

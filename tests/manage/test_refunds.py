@@ -17,7 +17,7 @@ def refund(shop, order_id, htmx=True, **form):
 def test_two_partial_refunds_then_no_more(shop, paid):
     order_id = paid()
     first = refund(shop, order_id, kind="partial", amount="1,000").get_data(as_text=True)
-    assert "1,000원을 취소했습니다" in first and "부분 취소" in first and "<html" not in first
+    assert "1,000원을 결제 취소(환불)했습니다" in first and "부분 취소" in first and "<html" not in first
     payment = shop.payment(order_id)
     assert (payment.status, payment.canceled_amount, payment.cancel_available_amount) == (
         "partially_refunded",
@@ -26,7 +26,7 @@ def test_two_partial_refunds_then_no_more(shop, paid):
     )
     assert (payment.canceled_vat_amount, payment.canceled_tax_free_amount) == (91, 0)
     second = refund(shop, order_id, kind="full").get_data(as_text=True)
-    assert "3,400원을 취소했습니다" in second and "더 취소할 금액이 없습니다" in second
+    assert "3,400원을 결제 취소(환불)했습니다" in second and "더 취소할 금액이 없습니다" in second
     payment = shop.payment(order_id)
     assert (payment.status, payment.canceled_amount, payment.canceled_vat_amount) == ("refunded", 4400, 400)
     assert "승인된 결제만" in refund(shop, order_id, kind="partial", amount="1").get_data(as_text=True)
@@ -78,8 +78,33 @@ def test_refund_without_javascript_redirects_to_the_receipt(shop, paid):
     order_id = paid()
     response = refund(shop, order_id, htmx=False, kind="full")
     assert response.status_code == 303 and response.location == f"/payments/{order_id}"
-    assert "4,400원을 취소했습니다" in shop.client.get(response.location).get_data(as_text=True)
+    assert "4,400원을 결제 취소(환불)했습니다" in shop.client.get(response.location).get_data(as_text=True)
 
 
 def test_unknown_order_is_404(shop):
     assert shop.client.post("/payments/nope/refund", data={"kind": "full", "seen_canceled": 0}).status_code == 404
+
+
+def test_the_form_asks_to_confirm_the_amount_and_kind_first(shop, paid):
+    order_id = paid()
+    for htmx in (True, False):
+        review = refund(shop, order_id, htmx=htmx, step="review", kind="partial", amount="1,000")
+        page = review.get_data(as_text=True)
+        assert review.status_code == 200 and "1,000원을 부분 결제 취소(환불)할까요?" in page
+        assert 'name="amount" value="1000"' in page and "취소 후 취소 가능 금액은 3,400원입니다" in page
+        assert ("<html" in page) is not htmx
+    full = refund(shop, order_id, step="review", kind="full").get_data(as_text=True)
+    assert "4,400원을 전액 결제 취소(환불)할까요?" in full
+    assert shop.payment(order_id).canceled_amount == 0  # nothing refunded by a review
+    refund(shop, order_id, kind="partial", amount="1000")
+    assert shop.payment(order_id).canceled_amount == 1000
+
+
+def test_an_error_stays_beside_the_field_with_the_typed_amount(shop, paid):
+    order_id = paid()
+    for htmx, status in ((True, 200), (False, 422)):
+        response = refund(shop, order_id, htmx=htmx, step="review", kind="partial", amount="9,999")
+        page = response.get_data(as_text=True)
+        assert response.status_code == status and 'value="9,999"' in page and 'aria-invalid="true"' in page
+        assert 'id="refund-error"' in page and "취소 가능 금액(4,400원)" in page and "할까요?" not in page
+    assert shop.payment(order_id).canceled_amount == 0

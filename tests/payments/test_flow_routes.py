@@ -62,11 +62,13 @@ def test_ready_error_shows_the_kakaopay_code_and_stores_a_failed_order(make_test
     app = make_test_app(KAKAOPAY_CID="BADCID")
     response = app.test_client().post("/checkout", data={"product": "choco-pie", "quantity": 1})
     page = response.get_data(as_text=True)
-    assert (
-        response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "-731" in page and "다시 시도" in page
-    )
+    assert response.status_code == 502 and "결제를 시작하지 못했습니다" in page and "다시 시도" in page
+    assert "-731" not in page and "CID" not in page  # buyers read plain Korean; the code is the console's
+    merchant = app.test_client()
+    sign_in(merchant)
+    assert "-731" in merchant.post("/checkout", data={"product": "choco-pie", "quantity": 1}).get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalars(select(Payment.status)).one() == "failed"
+        assert db.session.scalars(select(Payment.status)).all() == ["failed", "failed"]
 
 
 def test_unreachable_provider_is_a_friendly_error(make_test_app):
@@ -112,6 +114,9 @@ def test_forged_pg_token_leaves_the_payment_payable(shop):
 def test_callback_before_the_user_paid_is_701_and_not_terminal(shop):
     order_id = shop.start()
     response = shop.client.get(f"/payments/{order_id}/approve?pg_token=early")
+    assert response.status_code == 409 and "-701" not in response.get_data(as_text=True)
+    sign_in(shop.client)
+    response = shop.client.get(f"/payments/{order_id}/approve?pg_token=early")
     assert response.status_code == 409 and "-701" in response.get_data(as_text=True)
     assert shop.payment(order_id).status == "ready"
 
@@ -121,7 +126,11 @@ def test_approve_failure_ends_as_failed_with_the_reason(shop):
     shop.client.get(shop.path(shop.pay(order_id, fault="approve_fail")))
     payment = shop.payment(order_id)
     assert payment.status == "failed" and payment.failure_code == "-780"
-    assert "결제에 실패했습니다" in shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    page = shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "결제에 실패했습니다" in page and "결제된 금액은 없습니다" in page
+    assert not any(word in page for word in ("injected", "-780", "영수증", "결제 금액", "icon-bad"))
+    sign_in(shop.client)
+    assert "-780" in shop.client.get(f"/payments/{order_id}").get_data(as_text=True)  # the merchant sees why
 
 
 def test_approve_timeout_keeps_the_payment_approving(make_test_app):
@@ -146,7 +155,7 @@ def test_provider_500_keeps_the_payment_approving(shop):
 def test_quit_lands_on_cancel_and_finalizes(shop):
     order_id = shop.start()
     response = shop.client.get(shop.path(shop.on_sheet(order_id, "quit")))
-    assert response.status_code == 200 and "결제를 취소했습니다" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "결제를 중단했습니다" in response.get_data(as_text=True)
     assert shop.payment(order_id).status == "cancelled"
 
 
