@@ -1,7 +1,6 @@
 """GET /payments (결제 내역, the merchant's): filter, search, paging, totals, reconcile.
 GET /orders (내 주문): a buyer's own payments."""
 
-import re
 from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
