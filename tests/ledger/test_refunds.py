@@ -121,6 +121,6 @@ def test_the_console_lists_what_reconcile_changed(shop, paid):
     Kakao(shop.app).cancel(shop.payment(order_id).tid, 400)
     page = shop.client.post("/payments/reconcile", follow_redirects=True).get_data(as_text=True)
     assert (
-        "대사 완료: 1건 변경" in page
-        and f"<li>{order_id}: 사이트 밖에서 한 400원 취소를 기록, 누적 취소 금액 400원" in page
+        "대사를 마쳤습니다. 상태가 바뀐 결제: 1건" in page
+        and f"<li>주문 {order_id}: 사이트 밖에서 한 400원 취소를 기록, 누적 취소 금액 400원" in page
     )
