@@ -10,6 +10,7 @@ Settings (environment): BENCH_SECONDS (8) per wrk run after BENCH_WARMUP (1; 0: 
 """
 
 import contextlib
+import html
 import os
 import re
 import sys
@@ -52,11 +53,13 @@ def checkout_load(base: str) -> dict:
 
 
 def status_poll_load(base: str) -> dict:
-    """The PC page's poll of an open payment's status, as htmx sends it."""
+    """The PC page's poll of an open payment's status, as htmx sends it: the URL of the page's own hx-get (which
+    names the status the page shows), while nothing changes on the phone."""
     session = requests.Session()
     action, fields = payment.Forms(session.get(base + PRODUCT).text).find("/checkout")
     pc_page = session.post(urljoin(base, action), data=fields, allow_redirects=False).headers["Location"]
-    status = payment.on(base, pc_page).rsplit("/", 1)[0] + "/status"
+    poll = re.search(r'hx-get="([^"]*/status[^"]*)"', session.get(payment.on(base, pc_page)).text)
+    status = payment.on(base, html.unescape(poll.group(1)))
     return {"url": status, "headers": {"HX-Request": "true", **console.cookie_header(session)}}
 
 
