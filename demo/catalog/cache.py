@@ -2,9 +2,9 @@
 version row says a product was written (by any worker or command). Nothing outlives the process; every request
 reads the version (one primary-key lookup), so all workers show the same catalog."""
 
-import threading
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -23,21 +23,20 @@ class Catalog:
         return next((product for product in self.products if product.slug == slug), None)
 
 
-_cached = Catalog(version=None, products=())
-_loading = threading.Lock()
+EMPTY = Catalog(version=None, products=())
 
 
 def current() -> Catalog:
-    """This process's catalog, reloaded when the stored version differs from the cached one."""
-    global _cached
+    """This app's catalog in this process, reloaded when the stored version differs from the cached one (two
+    threads may both reload: the same rows, the last one kept)."""
+    cached = current_app.extensions.get("catalog", EMPTY)
     version = db.session.scalar(VERSION)
-    if version is None or version != _cached.version:
-        with _loading:
-            products = db.session.scalars(select(Product).order_by(Product.position)).all()
-            for product in products:
-                db.session.expunge(product)  # detached: shared by threads, never written back
-            _cached = Catalog(version=version, products=tuple(products))
-    return _cached
+    if version is None or version != cached.version:
+        products = db.session.scalars(select(Product).order_by(Product.position)).all()
+        for product in products:
+            db.session.expunge(product)  # detached: shared by threads, never written back
+        cached = current_app.extensions["catalog"] = Catalog(version=version, products=tuple(products))
+    return cached
 
 
 @event.listens_for(Session, "before_flush")
