@@ -15,7 +15,7 @@ from demo.sandbox.pages import PASSWORD
 
 from .test_flow import buy
 
-RUNS = 10
+RUNS = 20  # p95 is then the second-slowest run, not the single slowest
 P95_BOUND_MS = 700
 
 
