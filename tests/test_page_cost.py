@@ -85,6 +85,14 @@ def test_static_urls_are_versioned_without_touching_the_disk_per_page(app, clien
     assert touched == []
 
 
+def test_static_urls_follow_the_script_root(client):
+    """Built once per file and mount point: an app served under a prefix links its static files there."""
+    root = client.get("/").get_data(as_text=True)
+    mounted = client.get("/", base_url="http://localhost/shop/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/site\.css\?v=\w+)"', root).group(1)
+    assert f'href="/shop{css}"' in mounted and f'href="{css}"' in client.get("/").get_data(as_text=True)
+
+
 def test_a_changed_static_file_gets_a_new_version(tmp_path):
     (tmp_path / "css").mkdir()
     (tmp_path / "css" / "a.css").write_text("a{}")
