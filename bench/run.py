@@ -211,9 +211,9 @@ class Report:
             f"## Throughput at {CONNECTIONS} connections",
             "",
             "Ratios are to the bare page (the mean of its two runs). wrk CPU: its CPU time / (wall time × cores).",
-            "Server CPU: the gunicorn workers' CPU time (user + system, from /proc) per request served; unlike req/s",
-            "it does not depend on what else runs on the machine, so its ratio (bare ÷ scenario) is the throughput",
-            "ratio an idle machine would show.",
+            "Server CPU: the gunicorn workers' CPU time (user + system, from /proc) per request served; it moves",
+            "less than req/s with other load on the machine, so its ratio (bare ÷ scenario) is a second reading of",
+            "the throughput ratio.",
             "",
             "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU "
             "| server CPU ms/req | bare CPU ÷ CPU |",
