@@ -10,8 +10,11 @@ Settings (environment): BENCH_SECONDS (8) per wrk run after BENCH_WARMUP (1; 0: 
 """
 
 import contextlib
+import dataclasses
+import html
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from datetime import datetime
@@ -52,11 +55,13 @@ def checkout_load(base: str) -> dict:
 
 
 def status_poll_load(base: str) -> dict:
-    """The PC page's poll of an open payment's status, as htmx sends it."""
+    """The PC page's poll of an open payment's status, as htmx sends it: the URL of the page's own hx-get (which
+    names the status the page shows), while nothing changes on the phone."""
     session = requests.Session()
     action, fields = payment.Forms(session.get(base + PRODUCT).text).find("/checkout")
     pc_page = session.post(urljoin(base, action), data=fields, allow_redirects=False).headers["Location"]
-    status = payment.on(base, pc_page).rsplit("/", 1)[0] + "/status"
+    poll = re.search(r'hx-get="([^"]*/status[^"]*)"', session.get(payment.on(base, pc_page)).text)
+    status = payment.on(base, html.unescape(poll.group(1)))
     return {"url": status, "headers": {"HX-Request": "true", **console.cookie_header(session)}}
 
 
@@ -79,10 +84,15 @@ def site_loads(base: str) -> dict[str, dict]:
     }
 
 
-def measure(name: str, url: str, headers: dict | None = None, form: str | None = None) -> tuple[str, wrk.Load]:
+def measure(
+    name: str, server: subprocess.Popen, url: str, headers: dict | None = None, form: str | None = None
+) -> tuple[str, wrk.Load]:
     if WARMUP:
         wrk.run(url, WARMUP, CONNECTIONS, headers, form)  # not recorded
-    return name, wrk.run(url, SECONDS, CONNECTIONS, headers, form)
+    before = servers.workers_cpu(server)
+    load = wrk.run(url, SECONDS, CONNECTIONS, headers, form)
+    cpu_ms = (servers.workers_cpu(server) - before) * 1000 / max(load.requests, 1)
+    return name, dataclasses.replace(load, server_cpu_ms=cpu_ms)
 
 
 def transferred(base: str, path: str) -> int:
@@ -121,9 +131,9 @@ def bench(work: Path) -> "Report":
     with contextlib.ExitStack() as stack:
         bare, bare_url = stack.enter_context(servers.serve("bench.bare:app", app_env(work, "bare")))
         site, site_url = stack.enter_context(servers.serve("wsgi:app", app_env(work, "site")))
-        loads = dict([measure("bare page", bare_url + "/")])
-        loads.update(measure(name, **load) for name, load in site_loads(site_url).items())
-        loads.update([measure("bare page (again)", bare_url + "/")])
+        loads = dict([measure("bare page", bare, bare_url + "/")])
+        loads.update(measure(name, site, **load) for name, load in site_loads(site_url).items())
+        loads.update([measure("bare page (again)", bare, bare_url + "/")])
         size = transferred(site_url, PRODUCT)
         rss = {"site": servers.worker_peak_rss_mb(site), "bare": servers.worker_peak_rss_mb(bare)}
     steps, baseline = whole_payments(work)
@@ -137,8 +147,12 @@ class Report:
         runs = [loads["bare page"], loads["bare page (again)"]]
         self.bare_rps = sum(run.rps for run in runs) / 2
         self.bare_p95 = sum(run.p95 for run in runs) / 2
+        self.bare_cpu = sum(run.server_cpu_ms for run in runs) / 2
         self.checks = self.budgets()
         self.passed = all(passed for _, _, passed in self.checks)
+
+    def cpu_ratio(self, load: wrk.Load) -> float:
+        return self.bare_cpu / load.server_cpu_ms if load.server_cpu_ms else 0.0
 
     def throughput(self, name: str, ratio: float, p95_ratio: float | None = None) -> list[tuple[str, str, bool]]:
         load = self.loads[name]
@@ -197,15 +211,19 @@ class Report:
             f"## Throughput at {CONNECTIONS} connections",
             "",
             "Ratios are to the bare page (the mean of its two runs). wrk CPU: its CPU time / (wall time × cores).",
+            "Server CPU: the gunicorn workers' CPU time (user + system, from /proc) per request served; it moves",
+            "less than req/s with other load on the machine, so its ratio (bare ÷ scenario) is a second reading of",
+            "the throughput ratio.",
             "",
-            "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| scenario | req/s | p50 ms | p95 ms | p99 ms | × bare req/s | × bare p95 | failed | wrk CPU "
+            "| server CPU ms/req | bare CPU ÷ CPU |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, load in self.loads.items():
             lines.append(
                 f"| {name} | {load.rps:.0f} | {load.p50:.1f} | {load.p95:.1f} | {load.p99:.1f} "
                 f"| {load.rps / self.bare_rps:.2f} | {load.p95 / self.bare_p95:.2f} | {load.failures} "
-                f"| {load.cpu_share:.0%} |"
+                f"| {load.cpu_share:.0%} | {load.server_cpu_ms:.2f} | {self.cpu_ratio(load):.2f} |"
             )
         lines += [
             "",

@@ -1,6 +1,7 @@
 """The apps under test: gunicorn with one set of settings for all, their worker RSS, and a baseline checkout."""
 
 import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -59,6 +60,19 @@ def worker_peak_rss_mb(master: subprocess.Popen) -> float:
             ):
                 peaks.append(int(match.group(1)) / 1024)
     return max(peaks, default=0.0)
+
+
+def workers_cpu(master: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by the master's worker processes: divided by the requests served,
+    the cost of a request whatever else runs on the machine (throughput on a shared machine is not)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)": state, ppid, ...
+            if int(fields[1]) == master.pid:
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ class Load:
     failures: int
     cpu_share: float  # wrk's CPU seconds / (wall seconds × cores)
     command: str
+    server_cpu_ms: float = 0.0  # the server's workers' CPU time per request (see servers.workers_cpu)
 
 
 def version() -> str:

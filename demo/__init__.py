@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -77,7 +77,7 @@ def secure(app: Flask) -> None:
     behind_proxy = app.config["BEHIND_HTTPS_PROXY"]
     if behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    Talisman(
+    SameHeadersTalisman(
         app,
         force_https=False,  # https is the proxy's job; the LAN demo is plain http
         content_security_policy=CONTENT_SECURITY_POLICY,
@@ -86,3 +86,22 @@ def secure(app: Flask) -> None:
         session_cookie_secure=behind_proxy,
         session_cookie_http_only=True,
     )
+
+
+class SameHeadersTalisman(Talisman):
+    """Talisman whose headers are built once per scheme, then copied onto each response. They are the same for
+    every response of this app: no view has its own Talisman options and the CSP has no nonce."""
+
+    def init_app(self, app: Flask, **options) -> None:
+        super().init_app(app, **options)
+        self.built: dict[bool, list[tuple[str, str]]] = {}
+
+    def _set_response_headers(self, response: Response) -> Response:
+        https = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+        if https not in self.built:
+            blank = Response()
+            own = set(blank.headers.keys())
+            headers = super()._set_response_headers(blank).headers
+            self.built[https] = [(name, value) for name, value in headers.items() if name not in own]
+        response.headers.update(self.built[https])
+        return response

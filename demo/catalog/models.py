@@ -45,3 +45,13 @@ class Product(db.Model):
         total = self.price * quantity
         tax_free = total if self.tax_free else 0
         return Amounts(total=total, tax_free=tax_free, vat=vat_of(total - tax_free))
+
+
+class CatalogVersion(db.Model):
+    """One row: a number that changes whenever a product is written, so each worker knows when its cached
+    catalog is stale (see catalog.cache)."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Product
+from .models import CatalogVersion, Product
 
 PRODUCTS = [
     dict(
@@ -57,6 +57,8 @@ PRODUCTS = [
 
 def seed_catalog(replace: bool) -> int:
     """Insert missing products; with ``replace`` also reset existing ones. Returns rows written."""
+    if db.session.get(CatalogVersion, 1) is None:
+        db.session.add(CatalogVersion(id=1, version=1))
     existing = {p.slug: p for p in db.session.scalars(select(Product))}
     written = 0
     for position, fields in enumerate(PRODUCTS):

@@ -1,9 +1,6 @@
-from flask import redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, redirect, render_template, request, url_for
 
-from ..extensions import db
-from . import bp
-from .models import Product
+from . import bp, cache
 
 MAX_QUANTITY = 99
 
@@ -16,14 +13,13 @@ def requested_quantity() -> int:
 
 @bp.get("/")
 def index():
-    products = db.session.scalars(select(Product).order_by(Product.position))
-    return render_template("catalog/index.html", products=products)
+    return render_template("catalog/index.html", products=cache.current().products)
 
 
 @bp.get("/products/<slug>")
 def product(slug: str):
     """The product page; for htmx its order box. The URL always names the quantity shown (a typed 312 → 99)."""
-    item = db.first_or_404(select(Product).filter_by(slug=slug))
+    item = cache.current().find(slug) or abort(404)
     quantity = requested_quantity()
     shown_url = url_for("catalog.product", slug=slug, quantity=quantity if quantity > 1 else None)
     typed = request.args.get("quantity")

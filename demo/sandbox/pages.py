@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import random
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import segno
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from . import bp, ledger
-from .models import BEFORE_PAYMENT, CARD_COMPANIES, SandboxMessage, SandboxPayment
+from .models import BEFORE_PAYMENT, CARD_COMPANIES, SandboxMessage, SandboxPayment, now
 
 PAGE = "/mockup/v1/<token>/"
 FAULTS = {
@@ -27,6 +28,7 @@ PASSWORD = "123456"  # the sandbox's 결제 비밀번호; any other six digits d
 SHEETS = {"scan": "sandbox.scan_page", "mobile": "sandbox.mobile_page", "app": "sandbox.app_page"}
 LOOPBACK = re.compile(r"^(localhost|127\.|\[?::1\]?$|0\.0\.0\.0)")
 PHONE_ERROR = "휴대폰 번호를 010으로 시작하는 10~11자리 숫자로 입력해 주세요."
+STILL_WAITING = select(SandboxPayment.status, SandboxPayment.pg_token, SandboxPayment.created_at)
 ENDED = {"QUIT_PAYMENT": "cancel_url", "FAIL_PAYMENT": "fail_url", "FAIL_AUTH_PASSWORD": "fail_url"}
 
 
@@ -86,10 +88,21 @@ def pc_page(token: str):
     )
 
 
+def still_waiting(token: str, seen: str | None) -> bool:
+    """The payment still shows `seen`, waits for the phone and has not expired: one indexed lookup of three
+    columns, no ORM object (the PC page asks this every 250 ms)."""
+    row = db.session.execute(STILL_WAITING.filter_by(token=token)).first()
+    if row is None or row.status != seen or row.status not in BEFORE_PAYMENT or row.pg_token:
+        return False
+    return now() < row.created_at + timedelta(seconds=current_app.config["SANDBOX_PAYMENT_TTL"])
+
+
 @bp.get(PAGE + "status")
 def status(token: str):
     """The PC page's live status (htmx polls it with the status it shows); once the phone is done it sends the
     browser on. An unchanged status answers 204, so the page (and its aria-live region) stays as it is."""
+    if still_waiting(token, request.args.get("seen")):
+        return "", 204
     payment = load(token)
     target = merchant_url(payment)
     if target and request.headers.get("HX-Request") and payment.status != "SUCCESS_PAYMENT":

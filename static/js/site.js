@@ -53,3 +53,11 @@ document.addEventListener("submit", (event) => {
   const message = event.target.getAttribute && event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// htmx requests that change something carry the page's CSRF token as a header too (forms also post it as a field).
+// The token is read from the page's forms, so pages without a form neither sign a token nor write a session.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb === "get" || event.detail.headers["X-CSRFToken"]) return;
+  const field = document.querySelector("input[name='csrf_token']");
+  if (field) event.detail.headers["X-CSRFToken"] = field.value;
+});

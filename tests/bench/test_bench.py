@@ -40,6 +40,8 @@ def test_smoke_run_reports_every_scenario(tmp_path):
         assert f"| {name} |" in report
     assert "| no failed requests | 0 | PASS |" in report
     assert "wrk -t 1 -c 20" in report and f"{os.cpu_count()} cores" in report
+    bare_row = next(line for line in report.splitlines() if line.startswith("| bare page |"))
+    assert float(bare_row.split("|")[-3]) > 0  # the workers' CPU per request was read from /proc
 
 
 def load(rps: float, p95: float = 10.0) -> wrk.Load:

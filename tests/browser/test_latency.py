@@ -1,7 +1,8 @@
 """Latency people feel: from pressing 결제하기 on the phone to the PC page showing the receipt (issue 14, item 4).
 
 Two pages in Chromium against the live server: the PC page waits on its status poll while the phone pays. The
-time is taken in the test from just before the click to the receipt's status being visible on the PC.
+time is taken in the test from just before the last digit of the 결제 비밀번호 (which submits the payment) to the
+receipt's status being visible on the PC.
 """
 
 import re
@@ -10,10 +11,12 @@ import time
 
 from playwright.sync_api import expect
 
+from demo.sandbox.pages import PASSWORD
+
 from .test_flow import buy
 
-RUNS = 10
-P95_BOUND_MS = 3000  # generous for now (today: a 1 s poll); the target after optimisation is 700 ms
+RUNS = 20  # p95 is then the second-slowest run, not the single slowest
+P95_BOUND_MS = 700
 
 
 def pay_and_wait(desktop, mobile, base_url: str) -> float:
@@ -22,8 +25,13 @@ def pay_and_wait(desktop, mobile, base_url: str) -> float:
     mobile.goto(desktop.get_by_test_id("scan-link").get_attribute("href"))
     pay = mobile.get_by_role("button", name=re.compile("결제하기$"))
     expect(pay).to_be_enabled()
-    started = time.perf_counter()
     pay.click()
+    expect(mobile.get_by_role("heading", name="결제 비밀번호 입력")).to_be_visible()
+    *first, last = PASSWORD
+    for digit in first:
+        mobile.locator(f"[data-key='{digit}']").click()
+    started = time.perf_counter()
+    mobile.locator(f"[data-key='{last}']").click()
     desktop.wait_for_url(re.compile(r"/payments/[\w-]+$"))
     desktop.get_by_test_id("status").filter(has_text="결제 완료").wait_for()
     return (time.perf_counter() - started) * 1000

@@ -167,3 +167,35 @@ def test_inbox_keeps_the_number_and_drops_pay_after_payment(kakao):
     assert "결제하기</a>" not in inbox and "결제가 완료되었습니다" in inbox
     wrong = kakao.client.post("/sandbox/kakaopay/talk", data={"phone": "12-34"}).get_data(as_text=True)
     assert 'value="12-34"' in wrong and "010으로 시작하는" in wrong
+
+
+def test_an_unchanged_status_poll_is_one_query(kakao):
+    from sqlalchemy import event
+
+    from demo.extensions import db
+
+    ready, statements = kakao.ready(), []
+    with kakao.app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    answer = kakao.client.get(url(kakao, ready, "status?seen=READY"), headers={"HX-Request": "true"})
+    event.remove(engine, "before_cursor_execute", record)
+    assert answer.status_code == 204 and answer.data == b"" and len(statements) == 1
+
+
+def test_a_poll_of_a_paid_or_expired_payment_is_never_204(kakao, make_test_app):
+    from .conftest import Kakao
+
+    ready = kakao.ready()
+    kakao.pay(ready)
+    paid = kakao.client.get(url(kakao, ready, "status?seen=AUTH_PASSWORD"), headers={"HX-Request": "true"})
+    assert "pg_token=" in paid.headers["HX-Redirect"]
+    expiring = Kakao(make_test_app(SANDBOX_PAYMENT_TTL=0))
+    ready = expiring.ready()
+    expired = expiring.client.get(url(expiring, ready, "status?seen=READY"), headers={"HX-Request": "true"})
+    assert expired.headers["HX-Redirect"] == "http://localhost/fail"
+    assert expiring.order(ready["tid"])["status"] == "FAIL_PAYMENT"
