@@ -41,7 +41,8 @@ def test_a_refund_without_an_answer_shows_checking_then_settles(live_server, liv
     live_app.faults.inject("cancel", "lose_answer")
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_label("부분 취소 금액").fill("1000")
-    page.get_by_role("button", name="부분 취소").click()
+    page.get_by_role("button", name="부분 취소", exact=True).click()
+    page.get_by_role("button", name="1,000원 결제 취소(환불)하기").click()  # the review step
     row = page.get_by_test_id("refund-row")
     expect(row).to_contain_text("확인 중")
     shot(page, "refund-checking")
