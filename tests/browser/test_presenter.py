@@ -81,7 +81,7 @@ def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
         titles.append(page.locator("#step-title").inner_text())
         assert page.get_by_test_id("why").inner_text().strip()
         if number > 1:  # the first step is a page load; later ones are htmx swaps
-            assert page.evaluate("document.activeElement !== document.body"), "focus survives the swap"
+            page.wait_for_function("document.activeElement !== document.body")  # focus survives the swap (on settle)
         if number == 2:
             expect(page.locator(".pr-explain")).to_contain_text("approval_url에 주문번호")
             expect(page.locator(".pr-explain pre").first).to_contain_text('"approval_url"')
