@@ -3,6 +3,7 @@ GET /orders (내 주문): a buyer's own payments."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import Select, func, or_, select
@@ -29,6 +30,7 @@ ROW_COLUMNS = (
     Payment.created_at,
     Payment.approved_at,
 )
+STATEMENTS_KEPT = 64  # per process, per kind: the statements of the filters and pages asked for most recently
 MARKER = "0rder1d"  # an order id that the URL converter leaves as it is
 
 
@@ -53,13 +55,25 @@ def filtered(query: Select, status: str, q: str) -> Select:
     return query
 
 
-def totals(status: str, q: str) -> Totals:
+# The statements are kept (not their results): building one and its cache key costs more than SQLite's work on
+# 20 rows. Both run as Core on the session's connection: no ORM objects to build for a read-only table.
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def totals_query(status: str, q: str) -> Select:
     """The filter's count, and its paid payments' sums, in one statement: count(*) is a b-tree count, the sums scan only
-    the paid part of the covering index ix_payments_totals. Core on the session's connection: no ORM rows to build."""
+    the paid part of the covering index ix_payments_totals."""
     count = filtered(select(func.count()).select_from(Payment), status, q).scalar_subquery().correlate(None)
     sums = [func.coalesce(func.sum(column), 0) for column in (Payment.total_amount, Payment.canceled_amount)]
-    query = filtered(select(count, *sums).where(Payment.status.in_(Status.PAID)), status, q)
-    return Totals(*db.session.connection().execute(query).one())
+    return filtered(select(count, *sums).where(Payment.status.in_(Status.PAID)), status, q)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def page_query(status: str, q: str, page: int) -> Select:
+    query = filtered(select(*ROW_COLUMNS), status, q).order_by(Payment.created_at.desc(), Payment.id.desc())
+    return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+
+
+def totals(status: str, q: str) -> Totals:
+    return Totals(*db.session.connection().execute(totals_query(status, q)).one())
 
 
 def receipt_urls() -> Callable[[str], str]:
@@ -85,8 +99,7 @@ def history():
     summary = totals(status, q)
     pages = max((summary.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
-    query = filtered(select(*ROW_COLUMNS), status, q).order_by(Payment.created_at.desc(), Payment.id.desc())
-    payments = db.session.connection().execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    payments = db.session.connection().execute(page_query(status, q, page)).all()
     return page_or_partial(
         "payments/history.html",
         payments=payments,
