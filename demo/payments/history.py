@@ -80,7 +80,7 @@ def receipt_urls() -> Callable[[str], str]:
     """order id → its receipt's URL. url_for stays the source: it builds the URL once per request around a marker,
     and each order id is quoted into it by the route's own converter, as url_for would (20 url_for calls cost more
     than the rest of the table)."""
-    prefix, _, suffix = url_for(".receipt", order_id=MARKER).partition(MARKER)
+    prefix, _, suffix = url_for(".receipt", order_id=MARKER).rpartition(MARKER)
     to_url = current_app.url_map.converters["default"](current_app.url_map).to_url
     return lambda order_id: f"{prefix}{to_url(order_id)}{suffix}"
 
