@@ -39,6 +39,10 @@ FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카�
 SERVER_FLOW = "server"  # a subscription's later charge: server to server, no page at all
 
 
+def flow_label(flow: str) -> str:
+    return "정기결제 자동 청구" if flow == SERVER_FLOW else FLOW_LABELS[flow]
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
     __table_args__ = (
@@ -92,7 +96,7 @@ class Payment(db.Model):
 
     @property
     def flow_label(self) -> str:
-        return "정기결제 자동 청구" if self.flow == SERVER_FLOW else FLOW_LABELS[self.flow]
+        return flow_label(self.flow)
 
     @property
     def status_label(self) -> str:

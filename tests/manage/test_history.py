@@ -1,7 +1,16 @@
 """GET /payments: filters, search, paging, totals, partial for htmx."""
 
+import random
+from datetime import datetime, timedelta
+
+from flask import url_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
 from demo.extensions import db
-from demo.payments.models import Payment
+from demo.payments.history import FILTERS, Totals, page_query, receipt_urls, totals, totals_query
+from demo.payments.models import Payment, Status
 
 
 def add_payments(app, count: int, status: str = "approved", **fields) -> None:
@@ -73,3 +82,68 @@ def test_bad_page_numbers_are_harmless(client):
     assert client.get("/payments?page=-4").status_code == 200
     assert client.get("/payments?page=abc").status_code == 200
     assert "조건에 맞는 결제가 없습니다" in client.get("/payments?page=99").get_data(as_text=True)
+
+
+def test_totals_and_rows_match_a_plain_fold_for_every_filter(app, client):
+    """The one-statement totals and the column rows against the obvious computation over all payments."""
+    rng = random.Random(14)
+    statuses = list(Status.LABELS)
+    with app.app_context():
+        for i in range(70):
+            total = rng.randrange(100, 50_000)
+            db.session.add(
+                Payment(
+                    order_id=f"fold-{i}",
+                    user_id="u",
+                    provider="kakaopay",
+                    item_name=rng.choice(["초코파이", "딸기 우유", "바나나 우유"]),
+                    quantity=1,
+                    total_amount=total,
+                    tax_free_amount=0,
+                    vat_amount=0,
+                    flow=rng.choice(["pc", "mobile", "app", "server"]),
+                    status=rng.choice(statuses),
+                    canceled_amount=rng.randrange(0, total),
+                    tid=f"TFOLD{i:015d}",
+                    created_at=datetime(2026, 1, 1) + timedelta(minutes=rng.randrange(0, 40)),  # ties: id decides
+                )
+            )
+        db.session.commit()
+        everything = db.session.scalars(select(Payment)).all()
+        for status in ["", *FILTERS]:
+            for q in ["", "우유", "fold-3", "tfold000000000000000007"]:
+                shown = [
+                    p
+                    for p in everything
+                    if (not status or p.status in FILTERS[status])
+                    and (not q or q in (p.order_id, p.tid.lower()) or q in p.item_name or p.tid == q.upper())
+                ]
+                paid = [p for p in shown if p.status in Status.PAID]
+                expected = Totals(len(shown), sum(p.total_amount for p in paid), sum(p.canceled_amount for p in paid))
+                assert totals(status, q) == expected, (status, q)
+                newest = sorted(shown, key=lambda p: (p.created_at, p.id), reverse=True)
+                for page in (1, 2):
+                    rows = db.session.execute(page_query(status, q, page)).all()
+                    assert [row.order_id for row in rows] == [p.order_id for p in newest[(page - 1) * 20 : page * 20]]
+    page = client.get("/payments?page=2").get_data(as_text=True)
+    for payment in sorted(everything, key=lambda p: (p.created_at, p.id), reverse=True)[20:40]:
+        assert f'href="/payments/{payment.order_id}"' in page and payment.flow_label in page
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order_id=st.text(min_size=1, max_size=30))
+def test_receipt_urls_are_what_url_for_builds(app, order_id):
+    with app.test_request_context("/payments"):  # as in the history view: the blueprint's own endpoint
+        assert receipt_urls()(order_id) == url_for("payments.receipt", order_id=order_id)
+
+
+def test_kept_statements_do_not_keep_results(app, client):
+    add_payments(app, 3)
+    assert "3건" in client.get("/payments?status=approved").get_data(as_text=True)
+    hits = totals_query.cache_info().hits, page_query.cache_info().hits
+    add_payments(app, 2, "refunded", canceled_amount=2200)
+    page = client.get("/payments?status=approved").get_data(as_text=True)
+    assert (totals_query.cache_info().hits, page_query.cache_info().hits) > hits  # the kept statements ran
+    assert "3건" in page and "refunded-0" not in page
+    everything = client.get("/payments").get_data(as_text=True)
+    assert "5건" in everything and "4,400원" in everything and "refunded-1" in everything  # refunded: 2 × 2,200
