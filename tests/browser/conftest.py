@@ -151,3 +151,13 @@ def shot(request):
         return path
 
     return take
+
+
+def wait_until(page, expression: str, seconds: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true. page.wait_for_function would evaluate the string with eval,
+    which the site's CSP forbids (no 'unsafe-eval'); page.evaluate goes through the DevTools protocol instead."""
+    for _ in range(int(seconds * 20)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"still false after {seconds} s: {expression}")

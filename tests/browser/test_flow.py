@@ -6,7 +6,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import ANDROID_KAKAOTALK, IPHONE_KAKAOTALK, IPHONE_SAFARI
+from .conftest import ANDROID_KAKAOTALK, IPHONE_KAKAOTALK, IPHONE_SAFARI, wait_until
 
 
 def buy(page, base_url: str, slug: str = "choco-pie", quantity: int = 2) -> None:
@@ -144,7 +144,7 @@ def test_cancel_button_on_the_pc_page(live_server, desktop):
 
 def test_payment_request_message_to_a_phone_number(live_server, desktop, new_context, shot):
     buy(desktop, live_server.url)
-    desktop.wait_for_function("window.htmx !== undefined")  # with htmx the request form opens in place on the PC page
+    wait_until(desktop, "window.htmx !== undefined")  # with htmx the request form opens in place on the PC page
     desktop.get_by_role("link", name="카톡결제 · 휴대폰 번호로 결제 요청 보내기").click()
     desktop.get_by_label("휴대폰 번호").fill("010-1234-5678")
     desktop.get_by_label("생년월일 6자리").fill("900101")

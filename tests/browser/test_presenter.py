@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
 from .axe import horizontal_overflow
-from .conftest import sign_in
+from .conftest import sign_in, wait_until
 
 PROJECTOR = {"width": 1920, "height": 1080}
 
@@ -81,7 +81,7 @@ def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
         titles.append(page.locator("#step-title").inner_text())
         assert page.get_by_test_id("why").inner_text().strip()
         if number > 1:  # the first step is a page load; later ones are htmx swaps
-            page.wait_for_function("document.activeElement !== document.body")  # focus survives the swap (on settle)
+            wait_until(page, "document.activeElement !== document.body")  # focus survives the swap (on settle)
         if number == 2:
             expect(page.locator(".pr-explain")).to_contain_text("approval_url에 주문번호")
             expect(page.locator(".pr-explain pre").first).to_contain_text('"approval_url"')

@@ -86,6 +86,16 @@ def test_error_answers_become_payment_errors(client, kakao_server):
     assert raised.value.exchange.http_status == 400 and raised.value.provider_message
 
 
+def state_or_none(client, tid: str) -> str | None:
+    """The order API's state, or None when this lookup itself timed out (a loaded machine, a 0.5 s read timeout)."""
+    try:
+        return client.lookup(tid).state
+    except PaymentError as error:
+        if not error.retryable:
+            raise
+        return None
+
+
 def eventually(check, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while not check():
@@ -100,7 +110,7 @@ def test_timeouts_and_500s_are_retryable(client, kakao_server):
     with pytest.raises(PaymentError) as raised:
         client.approve(ready.tid, "o-1", "u-1", pay(kakao_server, ready, "slow"), 4400)
     assert raised.value.code == "timeout" and raised.value.retryable and raised.value.exchange.http_status is None
-    assert eventually(lambda: client.lookup(ready.tid).state == "paid")  # a timeout is no failure: KakaoPay went on
+    assert eventually(lambda: state_or_none(client, ready.tid) == "paid")  # a timeout is no failure: KakaoPay went on
     second = client.ready(order(order_id="o-2"))
     with pytest.raises(PaymentError) as raised:
         client.approve(second.tid, "o-2", "u-1", pay(kakao_server, second, "server_error"), 4400)
