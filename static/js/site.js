@@ -20,15 +20,16 @@
   document.addEventListener("htmx:beforeSwap", (event) => {
     const active = document.activeElement;
     const region = event.detail.target;
-    lost = active && active !== document.body && region.contains(active)
-      ? {
-          id: active.id,
-          region: region.id,
-          label: active.getAttribute("aria-label"),
-          name: active.getAttribute("name"),
-          value: active.getAttribute("value"),
-        }
-      : null;
+    // Only a swap that removes the focused element records it: another region's swap (a poll) settling in between
+    // must not forget what this one has to restore.
+    if (!active || active === document.body || !region.contains(active)) return;
+    lost = {
+      id: active.id,
+      region: region.id,
+      label: active.getAttribute("aria-label"),
+      name: active.getAttribute("name"),
+      value: active.getAttribute("value"),
+    };
   });
 
   document.addEventListener("htmx:afterSettle", (event) => {
