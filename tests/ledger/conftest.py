@@ -9,6 +9,7 @@ from demo.payments.refund_records import RefundRecord, RefundState
 from demo.sandbox.models import SandboxAction, SandboxPayment
 
 from ..conftest import sign_in
+from ..manage.conftest import paid  # noqa: F401  (the paid-order factory, over this folder's signed-in shop)
 from ..payments.conftest import Shop
 from .faults import FaultyTransport
 

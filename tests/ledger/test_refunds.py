@@ -11,17 +11,6 @@ from .conftest import books, reconcile
 from .test_approve import in_parallel
 
 
-@pytest.fixture
-def paid(shop):
-    def make(**checkout) -> str:
-        order_id = shop.start(**checkout)
-        shop.client.get(shop.path(shop.pay(order_id)))
-        assert shop.payment(order_id).status == "approved"
-        return order_id
-
-    return make
-
-
 def refund(client, order_id: str, amount: int, seen: int):
     data = {"kind": "partial", "amount": str(amount), "seen_canceled": seen}
     return client.post(f"/payments/{order_id}/refund", data=data, headers={"HX-Request": "true"})
