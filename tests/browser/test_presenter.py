@@ -74,6 +74,7 @@ def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
             break
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/replay$"))
+    page.evaluate("window.sameDocument = true")  # gone if a press turns into a full page load
     total = page.get_by_test_id("step").count()
     titles = []
     for number in range(1, total + 1):
@@ -81,14 +82,15 @@ def test_replay_with_the_keyboard_alone(live_server, new_context, shot):
         expect(page).to_have_url(re.compile(r"/replay(\?step=\d+)?$"))
         titles.append(page.locator("#step-title").inner_text())
         assert page.get_by_test_id("why").inner_text().strip()
-        if 1 < number < total:  # the first step is a page load; later ones are htmx swaps (the last: see the note)
-            wait_until(page, "document.activeElement !== document.body")  # focus survives the swap (on settle)
+        if number > 1:  # the first step is a page load; later ones are htmx swaps
+            wait_until(page, "document.activeElement !== document.body")  # focus survives the swap
         if number == 2:
             expect(page.locator(".pr-explain")).to_contain_text("approval_url에 주문번호")
             expect(page.locator(".pr-explain pre").first).to_contain_text('"approval_url"')
             shot(page, "replay-ready")
         page.keyboard.press("ArrowRight")
     expect(page.locator("#replay")).to_have_attribute("data-step", str(total))  # stays on the last step
+    assert page.evaluate("window.sameDocument === true"), "every step was an htmx swap, not a page load"
     assert titles[-2:] == ["POST cancel · 환불", "취소 결과"] and titles[0] == "POST /checkout · 결제하기"
     page.keyboard.press("ArrowLeft")
     expect(page.locator("#replay")).to_have_attribute("data-step", str(total - 1))
