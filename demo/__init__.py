@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + os.path.join(app.instance_path, "strada.sqlite")
     )
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # a file has no connection to lose: no ping per use
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {**settings["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
 
     db.init_app(app)
     csrf.init_app(app)

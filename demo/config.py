@@ -73,7 +73,7 @@ class Config:
     # claim lapses after it, and a refund without an answer is settled as failed only once it is that old.
     # None: KAKAOPAY_TIMEOUT + 5 s.
     IN_FLIGHT_SECONDS: float | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # a dropped server connection is replaced (SQLite: off)
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     # The merchant console's password. Unset: generated once into instance/admin_password (./run.sh prints it).
     ADMIN_PASSWORD: str | None = None

@@ -4,7 +4,7 @@ import sqlite3
 
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, update
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -15,6 +15,18 @@ class Base(DeclarativeBase):
 # Objects stay readable after commit: transitions refresh explicitly what another request may have changed.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 csrf = CSRFProtect()
+
+
+def guarded_update(instance: Base, *criteria, **values) -> bool:
+    """UPDATE ``instance``'s row only while ``criteria`` hold: of two racing requests exactly one wins. True when
+    this call changed it. The row comes back with RETURNING, so ``instance`` holds its new state without another
+    SELECT; when the call lost, ``instance`` is reloaded (someone else changed it). The caller commits."""
+    model = type(instance)
+    statement = update(model).where(model.id == instance.id, *criteria).values(**values).returning(model)
+    won = db.session.execute(statement.execution_options(populate_existing=True)).first() is not None
+    if not won:
+        db.session.refresh(instance)
+    return won
 
 
 @event.listens_for(Engine, "connect")

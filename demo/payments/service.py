@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
-from ..extensions import db
+from ..extensions import db, guarded_update
 from .models import ApiExchange, Payment, PaymentEvent, Status, now
 from .providers import PaymentError, get_provider, public_base_url
 from .providers.base import Approval, Exchange, Lookup, Order, Refund
@@ -35,10 +35,15 @@ class RefundError(Exception):
     """A refund that cannot be done; the message is shown to the user."""
 
 
-def record(payment: Payment, exchange: Exchange | None) -> None:
+def add_exchange(payment: Payment, exchange: Exchange | None) -> None:
+    """Keep an API exchange with the next commit (a transition's or a note's: one transaction, not two)."""
     if exchange is not None:
         db.session.add(ApiExchange(payment_id=payment.id, **vars(exchange)))
-        db.session.commit()
+
+
+def record(payment: Payment, exchange: Exchange | None) -> None:
+    add_exchange(payment, exchange)
+    db.session.commit()
 
 
 def note(payment: Payment, cause: str) -> None:
@@ -52,19 +57,13 @@ def note(payment: Payment, cause: str) -> None:
 def transition(payment: Payment, allowed: tuple[str, ...], to: str, cause: str, **values) -> bool:
     """Move ``payment`` to ``to`` if it is still in ``allowed``; True when this call made the change."""
     old = payment.status
-    result = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status.in_(allowed))
-        .values(status=to, updated_at=now(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount == 1:
+    won = guarded_update(payment, Payment.status.in_(allowed), status=to, updated_at=now(), **values)
+    if won:
         db.session.add(
             PaymentEvent(payment_id=payment.id, from_status=old if old in allowed else None, to_status=to, cause=cause)
         )
     db.session.commit()
-    db.session.refresh(payment)
-    return result.rowcount == 1
+    return won
 
 
 def callback_url(endpoint: str, order_id: str) -> str:
@@ -119,7 +118,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
             failure_message=error.provider_message or error.message,
         )
         raise
-    record(payment, ready.exchange)
+    add_exchange(payment, ready.exchange)
     payment.tid, payment.redirect_urls = ready.tid, ready.redirect_urls
     note(payment, f"결제 준비 완료 (tid {ready.tid})")
     return payment
@@ -140,20 +139,13 @@ def claim(payment: Payment, pg_token: str | None = None) -> bool:
     else:
         lapsed = or_(Payment.claimed_until.is_(None), Payment.claimed_until <= moment)
         allowed, values = and_(Payment.status == Status.APPROVING, Payment.pg_token.is_not(None), lapsed), {}
-    won = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, allowed)
-        .values(claimed_until=moment + in_flight_window(), updated_at=now(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    old = payment.status
+    won = guarded_update(payment, allowed, claimed_until=moment + in_flight_window(), updated_at=now(), **values)
     if won:
         cause = "승인 요청 (pg_token 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
-        db.session.add(
-            PaymentEvent(payment_id=payment.id, from_status=payment.status, to_status=Status.APPROVING, cause=cause)
-        )
+        db.session.add(PaymentEvent(payment_id=payment.id, from_status=old, to_status=Status.APPROVING, cause=cause))
     db.session.commit()
-    db.session.refresh(payment)
-    return bool(won)
+    return won
 
 
 def release_claim(payment: Payment) -> None:
@@ -187,7 +179,7 @@ def attempt_approve(payment: Payment) -> PaymentError | None:
         record(payment, error.exchange)
         handle_approve_error(payment, error)
         return error
-    record(payment, approval.exchange)
+    add_exchange(payment, approval.exchange)
     mark_approved(payment, approval, "결제 승인 완료")
     return None
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import update
 
-from ..extensions import db
+from ..extensions import db, guarded_update
 from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, SandboxSubscription, new_id, now
 
 WAITING = (*BEFORE_PAYMENT, "AUTH_PASSWORD")
@@ -35,14 +35,9 @@ class SandboxError(Exception):
 
 def move(payment: SandboxPayment, allowed: tuple[str, ...], status: str, **values) -> bool:
     """Set status (and values) only if the payment is still in one of ``allowed``; True when this call won."""
-    result = db.session.execute(
-        update(SandboxPayment)
-        .where(SandboxPayment.id == payment.id, SandboxPayment.status.in_(allowed))
-        .values(status=status, **values)
-    )
+    won = guarded_update(payment, SandboxPayment.status.in_(allowed), status=status, **values)
     db.session.commit()
-    db.session.refresh(payment)
-    return result.rowcount == 1
+    return won
 
 
 def is_expired(payment: SandboxPayment) -> bool:
@@ -153,11 +148,9 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
 
     A lost race is a double approve."""
     aid, moment = new_id("A"), now()
-    won = db.session.execute(
-        update(SandboxPayment)
-        .where(SandboxPayment.id == payment.id, SandboxPayment.status == "AUTH_PASSWORD")
-        .values(status="SUCCESS_PAYMENT", aid=aid, approved_at=moment)
-    ).rowcount
+    won = guarded_update(
+        payment, SandboxPayment.status == "AUTH_PASSWORD", status="SUCCESS_PAYMENT", aid=aid, approved_at=moment
+    )
     if not won:
         db.session.rollback()
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
@@ -176,7 +169,7 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
     if is_recurring_cid(payment.cid):
         issue_sid(payment, moment)
     db.session.commit()
-    db.session.refresh(payment)
+    db.session.expire(payment, ["actions"])  # read back (with the new ones) when an answer needs them
     return payment
 
 

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     """One HTTP session per app; in sandbox mode it reaches the sandbox in process."""
     session = requests.Session()
     if uses_sandbox_in_process(app.config):
+        session.trust_env = False  # nothing leaves the process: no proxy or .netrc to look up on every call
         adapter = WSGIAdapter(app.wsgi_app)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
