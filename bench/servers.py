@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from .access_log import AccessLog
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
 
@@ -23,14 +25,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(target: str, env: dict, cwd: Path = ROOT):
-    """gunicorn `target` on a free loopback port; yields (process, url) and stops it (by PID) afterwards."""
+def serve(target: str, env: dict, cwd: Path = ROOT, access_log: AccessLog | None = None):
+    """gunicorn `target` on a free loopback port; yields (process, url) and stops it (by PID) afterwards.
+
+    With `access_log`, gunicorn logs every request's own time there (it costs throughput: the throughput scenarios
+    run without); the start-up probe's line is read off, so the log's next lines are the caller's requests."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}", target]
+    logging = access_log.options() if access_log else []
+    command = [sys.executable, "-m", "gunicorn", *GUNICORN, *logging, "--bind", f"127.0.0.1:{port}", target]
     process = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONPATH": str(cwd)})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, process)
+        if access_log and {(line.method, line.path) for line in access_log.read(1)} != {("GET", "/")}:
+            raise RuntimeError(f"{access_log.path}: expected the start-up probe's GET / first")
         yield process, url
     finally:
         process.terminate()
@@ -42,7 +50,7 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            requests.get(url, timeout=5)
+            requests.get(url, timeout=5, allow_redirects=False)  # one request: one access-log line
             return
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)

@@ -13,6 +13,7 @@ from flask import Flask, abort, redirect, request, session
 from werkzeug.serving import make_server
 
 from bench import console, payment, run, wrk
+from bench.access_log import AccessLog, Line, parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ("bare page", "catalog", "product page", "checkout", "history (10,000 payments)", "status poll")
@@ -38,6 +39,11 @@ def test_smoke_run_reports_every_scenario(tmp_path):
     report = output.read_text()
     for name in (*SCENARIOS, *payment.STEPS, "whole payment"):
         assert f"| {name} |" in report
+    # the payments' server times were read from both gunicorns' access logs: each whole payment's server time is
+    # most of its client time (not µs read as ms, nor a status code read as a time)
+    cells = next(line for line in report.splitlines() if line.startswith("| whole payment |")).split("|")[2:6]
+    server, baseline_server, client, baseline_client = map(float, cells)
+    assert 0.2 * client < server < 1.2 * client and 0.2 * baseline_client < baseline_server < 1.2 * baseline_client
     assert "| no failed requests | 0 | PASS |" in report
     assert "wrk -t 1 -c 20" in report and f"{os.cpu_count()} cores" in report
     bare_row = next(line for line in report.splitlines() if line.startswith("| bare page |"))
@@ -50,8 +56,9 @@ def load(rps: float, p95: float = 10.0) -> wrk.Load:
 
 def report(**overrides) -> run.Report:
     loads = {name: load(1000) for name in SCENARIOS} | {"bare page (again)": load(1000)} | overrides
-    steps = dict.fromkeys((*payment.STEPS, "whole payment", "whole payment p95"), 4.0)
-    baseline = dict.fromkeys(steps, 40.0)
+    names = (*payment.STEPS, "whole payment", "whole payment p95")
+    steps = {"server": dict.fromkeys(names, 4.0), "client": dict.fromkeys(names, 30.0)}
+    baseline = {"server": dict.fromkeys(names, 40.0), "client": dict.fromkeys(names, 45.0)}
     return run.Report(loads, steps, baseline, 20_000, {"site": 70, "bare": 30}, 0.0)
 
 
@@ -81,15 +88,82 @@ def test_the_bare_floor_is_the_mean_of_its_two_runs():
     assert failed(checks) == ["status poll ≥ 0.7× bare throughput"]
 
 
-def test_whole_payment_must_halve_the_baseline_and_failures_fail():
+def test_whole_payment_server_time_must_halve_the_baselines_and_failures_fail():
     slow = report()
-    slow.steps["whole payment"] = 20.5
-    assert failed(run.Report(slow.loads, slow.steps, slow.baseline, 20_000, slow.rss, 0.0)) == [
-        "whole payment ≤ ½ baseline (33e3310)"
+    slow.steps["server"]["whole payment"] = 20.5
+    checks = run.Report(slow.loads, slow.steps, slow.baseline, 20_000, slow.rss, 0.0).checks
+    assert [(name, measured) for name, measured, passed in checks if not passed] == [
+        ("whole payment server time ≤ ½ baseline (33e3310)", "server 20.5 ms vs 40.0 ms (client 30.0 ms vs 45.0 ms)")
     ]
+    assert failed(report()) == []  # the client time (30 ms, more than ½ of 45 ms) is shown, not checked
     broken = load(1000)
     broken.failures = 3
     assert failed(report(**{"checkout": broken})) == ["no failed requests"]
+
+
+def sent(step: str | None, method: str, path: str, status: int = 200) -> payment.Sent:
+    return payment.Sent(step, method, path, status, ms=9.0)
+
+
+PAYMENT = [
+    sent(None, "GET", "/products/choco-pie"),
+    sent(payment.STEPS[0], "POST", "/checkout", 303),
+    sent(payment.STEPS[1], "GET", "/sandbox/kakaopay/mockup/v1/T1/mInfo"),
+    sent(payment.STEPS[2], "POST", "/sandbox/kakaopay/mockup/v1/T1/sheet", 303),
+    sent(payment.STEPS[3], "GET", "/payments/p1/approve", 303),
+    sent(payment.STEPS[4], "GET", "/payments/p1"),
+]
+LOG = """2273 200 GET /products/choco-pie
+8056 303 POST /checkout
+3403 200 GET /sandbox/kakaopay/mockup/v1/T1/mInfo
+2266 303 POST /sandbox/kakaopay/mockup/v1/T1/sheet
+7810 303 GET /payments/p1/approve
+1995 200 GET /payments/p1
+"""
+
+
+def test_server_times_are_each_steps_logged_microseconds(tmp_path):
+    log = AccessLog(tmp_path / "access.log")
+    log.path.write_text(LOG + "2300 200 GET /products/cho")  # a line being written is left for the next read
+    assert payment.server_times(PAYMENT, log.read(len(PAYMENT))) == {
+        "1 checkout": 8.056,
+        "2 sandbox sheet": 3.403,
+        "3 sandbox pay": 2.266,
+        "4 approval callback": 7.81,
+        "5 receipt": 1.995,
+    }
+    with log.path.open("a") as file:
+        file.write("co-pie\n1000 303 POST /checkout\n")
+    assert log.read(2) == [Line("GET", "/products/choco-pie", 200, 2.3), Line("POST", "/checkout", 303, 1.0)]
+
+
+def test_a_payments_lines_may_be_logged_out_of_order_by_two_workers():
+    lines = [parse(line) for line in LOG.splitlines()]
+    lines[4], lines[5] = lines[5], lines[4]
+    assert payment.server_times(PAYMENT, lines)["4 approval callback"] == 7.81
+
+
+@pytest.mark.parametrize(
+    "log",
+    [
+        LOG.replace("1995 200 GET /payments/p1\n", ""),  # missing
+        LOG.replace("GET /payments/p1\n", "GET /payments/p2\n"),  # another payment's receipt
+        LOG.replace("GET /payments/p1/approve", "POST /payments/p1/approve"),  # another method
+        LOG.replace("303 POST /checkout", "400 POST /checkout"),  # not the response the client got
+        LOG + "500 200 GET /\n",  # a request the client did not make
+        LOG.replace("2273 200 GET /products/choco-pie\n", ""),  # the product page is not a step, but was sent
+    ],
+)
+def test_a_log_that_is_not_the_payments_requests_fails_loudly(tmp_path, log):
+    access_log = AccessLog(tmp_path / "access.log")
+    access_log.path.write_text(log)
+    with pytest.raises(RuntimeError, match="the access log does not match the payment's requests"):
+        payment.server_times(PAYMENT, access_log.read(len(PAYMENT), wait=0.05))
+
+
+def test_a_line_in_another_format_fails_loudly():
+    with pytest.raises(RuntimeError, match="not an access-log line"):
+        parse('127.0.0.1 - - [22/Nov/2026:21:00:00 +0000] "GET / HTTP/1.1" 200 12')
 
 
 def test_forms_are_read_from_the_page():
