@@ -1,20 +1,20 @@
 """Failed console sign-ins, counted per client address and over all addresses, in the database (so every gunicorn
 worker and every restart counts the same ones).
 
-An attempt first *reserves* its row: it is written and committed as a failure before anything is checked, and only
-then are the rows in the window counted, this one included. Of any set of attempts racing, the last to count sees
-every other's committed row, so no more than the limit are ever let through to the password check, whatever the
-number of workers. A refused attempt gives its row back (waiting does not lengthen the lock-out); a sign-in deletes
-its address's rows; an attempt let through that fails simply keeps its row. Rows older than the window are pruned
-by every attempt.
+An attempt counts the failures in the window, checks, and records its failure in one transaction that holds a lock
+on the table from its first statement to its commit: attempts racing on any number of workers take turns, so no
+more than the limit ever reach the check, and a right password is never refused because other attempts are in
+flight. The check is a constant-time comparison, so the lock is held for milliseconds. Rows older than the window
+are pruned by every attempt.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import Index, String, case, delete, func, select
+from sqlalchemy import Index, String, case, delete, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,9 +31,9 @@ class SignInFailure(db.Model):
     at: Mapped[datetime] = mapped_column(index=True)  # UTC, no zone
 
 
-@dataclass(frozen=True)
-class Lockout:
-    """Why and how long sign-in is refused: ``everyone`` when the cap over all addresses tripped."""
+@dataclass
+class LockedOut(Exception):
+    """Sign-in refused without a check: wait ``seconds``; ``everyone`` when the cap over all addresses tripped."""
 
     seconds: int
     everyone: bool
@@ -52,41 +52,49 @@ def client_address() -> str:
     return (request.remote_addr or "unknown")[:ADDRESS_LENGTH]
 
 
-def admit() -> Lockout | None:
-    """Reserve this attempt as a failure; None lets the caller check the password (a sign-in then clears the
-    failures, see `forget`). A Lockout: refused, the password must not be checked."""
+def attempt(check: Callable[[], bool]) -> bool:
+    """Run ``check`` (the password comparison) unless this address or everyone is locked out (LockedOut is raised,
+    ``check`` not called); a False answer is recorded as a failure. The caller clears them on a sign-in (`forget`)."""
     settings = current_app.config
     address, now = client_address(), utcnow()
     since = now - timedelta(seconds=settings["CONSOLE_SIGN_IN_WINDOW"])
-    db.session.execute(delete(SignInFailure).where(SignInFailure.at <= since))
-    reserved = SignInFailure(address=address, at=now)
-    db.session.add(reserved)
-    db.session.commit()
-    in_window = select(func.count(), func.count(case((SignInFailure.address == address, 1))))
-    everyone, mine = db.session.execute(in_window.where(SignInFailure.at > since)).one()
-    found = [
-        lockout(reserved, everyone, settings["CONSOLE_SIGN_IN_FAILURES_ALL"], since, everyone=True),
-        lockout(reserved, mine, settings["CONSOLE_SIGN_IN_FAILURES"], since, everyone=False),
-    ]
-    refused = max(filter(None, found), key=lambda each: each.seconds, default=None)
-    if refused:
-        db.session.delete(reserved)
+    try:
+        take_turn()
+        db.session.execute(delete(SignInFailure).where(SignInFailure.at <= since))
+        counts = select(func.count(), func.count(case((SignInFailure.address == address, 1))))
+        everyone, mine = db.session.execute(counts.where(SignInFailure.at > since)).one()
+        found = [
+            lockout(everyone, settings["CONSOLE_SIGN_IN_FAILURES_ALL"], since, now, None),
+            lockout(mine, settings["CONSOLE_SIGN_IN_FAILURES"], since, now, address),
+        ]
+        if refused := max(filter(None, found), key=lambda each: each.seconds, default=None):
+            raise refused
+        passed = check()
+        if not passed:
+            db.session.add(SignInFailure(address=address, at=now))
+        return passed
+    finally:
         db.session.commit()
-    return refused
 
 
-def lockout(reserved: SignInFailure, count: int, limit: int, since: datetime, everyone: bool) -> Lockout | None:
-    """Refused when ``count`` rows (this attempt's included) exceed ``limit``. Attempts are let in again once the
-    others are down to limit − 1: when the (others − limit)-th oldest of them leaves the window."""
-    if count <= limit:
+def take_turn() -> None:
+    """Start this transaction holding the table's lock. PostgreSQL: a table lock that only readers get past. SQLite
+    has one writer at a time: the transaction's first statement (the prune, a DELETE) takes the write lock."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"LOCK TABLE {SignInFailure.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def lockout(count: int, limit: int, since: datetime, now: datetime, address: str | None) -> LockedOut | None:
+    """Locked out while ``count`` failures (of ``address``, or of everyone) reach ``limit``: until the
+    (count − limit)-th oldest of them leaves the window, leaving limit − 1."""
+    if count < limit:
         return None
-    others = select(SignInFailure.at).where(SignInFailure.at > since, SignInFailure.id != reserved.id)
-    if not everyone:
-        others = others.where(SignInFailure.address == reserved.address)
-    ages_out = db.session.scalar(others.order_by(SignInFailure.at, SignInFailure.id).offset(count - 1 - limit).limit(1))
-    window = timedelta(seconds=current_app.config["CONSOLE_SIGN_IN_WINDOW"])
-    left = (ages_out or reserved.at) + window - reserved.at
-    return Lockout(seconds=max(1, math.ceil(left.total_seconds())), everyone=everyone)
+    failures = select(SignInFailure.at).where(SignInFailure.at > since)
+    if address is not None:
+        failures = failures.where(SignInFailure.address == address)
+    ages_out = db.session.scalar(failures.order_by(SignInFailure.at).offset(count - limit).limit(1)) or now
+    left = ages_out + timedelta(seconds=current_app.config["CONSOLE_SIGN_IN_WINDOW"]) - now
+    return LockedOut(seconds=max(1, math.ceil(left.total_seconds())), everyone=address is None)
 
 
 def forget() -> None:

@@ -17,7 +17,8 @@ def signed_in():
     return redirect(session_next(), 303)
 
 
-def locked_out(lockout: throttle.Lockout):
+@bp.errorhandler(throttle.LockedOut)
+def locked_out(lockout: throttle.LockedOut):
     """429: the sign-in page saying how long to wait; nothing was checked."""
     page = render_template("console/login.html", lockout=lockout)
     return page, 429, {"Retry-After": str(lockout.seconds)}
@@ -42,17 +43,15 @@ def login():
         return render_template("console/login.html")
     if token_is_valid(token):
         return signed_in()
-    if lockout := throttle.admit():
-        return locked_out(lockout)
+    throttle.attempt(lambda: False)  # a bad link: a failure like a wrong password (or LockedOut)
     error = "로그인 링크가 만료되었거나 올바르지 않습니다. 비밀번호로 로그인해 주세요."
     return render_template("console/login.html", error=error), 400
 
 
 @bp.post("/login")
 def login_with_password():
-    if lockout := throttle.admit():
-        return locked_out(lockout)
-    if password_matches(request.form.get("password", "")):
+    password = request.form.get("password", "")
+    if throttle.attempt(lambda: password_matches(password)):
         return signed_in()
     return render_template("console/login.html", error="비밀번호가 올바르지 않습니다."), 401
 
