@@ -31,7 +31,7 @@ class SignInFailure(db.Model):
     at: Mapped[datetime] = mapped_column(index=True)  # UTC, no zone
 
 
-@dataclass
+@dataclass(eq=False)  # an exception stays hashable
 class LockedOut(Exception):
     """Sign-in refused without a check: wait ``seconds``; ``everyone`` when the cap over all addresses tripped."""
 
