@@ -32,11 +32,22 @@ ENV_KEYS = (
     "STALE_AFTER",
     "RECONCILE_AFTER",
     "ADMIN_PASSWORD",
+    "CONSOLE_SIGN_IN_FAILURES",
+    "CONSOLE_SIGN_IN_FAILURES_ALL",
+    "CONSOLE_SIGN_IN_WINDOW",
     "TRUSTED_HOSTS",
     "BEHIND_HTTPS_PROXY",
     "IN_FLIGHT_SECONDS",
 )
-INT_KEYS = {"SANDBOX_PAYMENT_TTL", "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT", "STALE_AFTER", "RECONCILE_AFTER"}
+INT_KEYS = {
+    "SANDBOX_PAYMENT_TTL",
+    "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT",
+    "STALE_AFTER",
+    "RECONCILE_AFTER",
+    "CONSOLE_SIGN_IN_FAILURES",
+    "CONSOLE_SIGN_IN_FAILURES_ALL",
+    "CONSOLE_SIGN_IN_WINDOW",
+}
 FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS", "IN_FLIGHT_SECONDS"}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
 BOOL_KEYS = {"BEHIND_HTTPS_PROXY"}  # 1/true/yes
@@ -78,6 +89,11 @@ class Config:
     # The merchant console's password. Unset: generated once into instance/admin_password (./run.sh prints it).
     ADMIN_PASSWORD: str | None = None
     CONSOLE_LINK_MAX_AGE = 900  # seconds a one-click console sign-in link printed by ./run.sh stays valid
+    # Failed console sign-ins (wrong password or bad link) allowed per CONSOLE_SIGN_IN_WINDOW seconds from one client
+    # address, and from all addresses together; beyond them, sign-in answers 429 without checking the password.
+    CONSOLE_SIGN_IN_FAILURES = 5
+    CONSOLE_SIGN_IN_FAILURES_ALL = 50
+    CONSOLE_SIGN_IN_WINDOW = 900
     # Host names (and IPs) the app answers to; None: localhost, this machine's names and LAN addresses. The host of
     # PUBLIC_BASE_URL is always added (see trusted_hosts). A leading dot allows subdomains (".example.com").
     TRUSTED_HOSTS: list[str] | None = None

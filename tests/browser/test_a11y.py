@@ -48,8 +48,12 @@ def payments(app) -> dict[str, str]:
 
 
 def every_page(app) -> dict[str, str]:
-    """Every page a buyer (signed out) can see."""
+    """Every page a buyer (signed out) can see; also the console's sign-in page locked out (429) after too many
+    wrong passwords from this address (the browser's too: 127.0.0.1)."""
     made = payments(app)
+    stranger = app.test_client()
+    for _ in range(app.config["CONSOLE_SIGN_IN_FAILURES"]):
+        assert stranger.post("/console/login", data={"password": "a guess"}).status_code == 401
     shop = Shop(app)
     token = shop.payment(made["ready"]).redirect_urls["pc"].split("/")[-2]
     sheet = f"/sandbox/kakaopay/mockup/v1/{token}"
@@ -62,6 +66,7 @@ def every_page(app) -> dict[str, str]:
         "my-orders": "/orders",
         "my-subscriptions": "/subscriptions/mine",
         "console-login": "/console/login",
+        "console-login-locked": "/console/login?token=a-guess",
         "error-403": "/payments",
         "sandbox-pc": f"{sheet}/info",
         "sandbox-scan": f"{sheet}/scan",
