@@ -1,5 +1,6 @@
 """The merchant's record of a payment, its state changes and every provider API exchange."""
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
@@ -37,6 +38,13 @@ class Status:
 
 FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카카오톡 앱"}
 SERVER_FLOW = "server"  # a subscription's later charge: server to server, no page at all
+
+
+def new_order_id() -> str:
+    """Random and URL-safe (the receipt URL is a capability), never starting with "-": a command line would read
+    such an id as an option (`flask payments show <order_id>`)."""
+    order_id = secrets.token_urlsafe(16)
+    return order_id if not order_id.startswith("-") else new_order_id()
 
 
 def flow_label(flow: str) -> str:

@@ -9,7 +9,6 @@ payment's cumulative refunded amounts change only from provider answers and neve
 """
 
 import json
-import secrets
 import time
 from datetime import datetime, timedelta
 
@@ -19,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
 from ..extensions import db, guarded_update
-from .models import ApiExchange, Payment, PaymentEvent, Status, now
+from .models import ApiExchange, Payment, PaymentEvent, Status, new_order_id, now
 from .providers import PaymentError, get_provider, public_base_url
 from .providers.base import Approval, Exchange, Lookup, Order, Refund
 from .refund_records import RefundRecord, RefundState
@@ -84,7 +83,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
         vat_amount=amounts.vat,
     )
     payment = Payment(
-        order_id=secrets.token_urlsafe(16),
+        order_id=new_order_id(),
         user_id=user_id,
         provider=provider.name,
         product_id=product.id,

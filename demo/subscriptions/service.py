@@ -4,7 +4,6 @@ Later charges are payments like any other (receipt, refund, timeline): this modu
 events and API exchanges with the payment service's helpers; the provider call is the provider's `charge`.
 """
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
@@ -13,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog.models import Product
 from ..extensions import db
 from ..payments import service as payments
-from ..payments.models import SERVER_FLOW, Payment, PaymentEvent, Status, now
+from ..payments.models import SERVER_FLOW, Payment, PaymentEvent, Status, new_order_id, now
 from ..payments.providers import PaymentError, get_provider
 from ..payments.providers.base import Charge
 from . import clock
@@ -117,7 +116,7 @@ def charge_payment(subscription: Subscription, charge: SubscriptionCharge) -> Pa
     if charge.payment is not None and charge.payment.status == Status.APPROVING:
         return charge.payment
     payment = Payment(
-        order_id=secrets.token_urlsafe(16),
+        order_id=new_order_id(),
         user_id=subscription.user_id,
         provider=get_provider(True).name,
         product_id=subscription.product_id,

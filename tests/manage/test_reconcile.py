@@ -1,5 +1,7 @@
 """Reconciliation rules, the history button and the CLI."""
 
+from types import SimpleNamespace
+
 from ..conftest import sign_in
 from ..payments.test_contract import eventually
 from .conftest import order_api
@@ -99,3 +101,12 @@ def test_list_and_show(app, paid, runner):
     assert "aid" in shown and "approving → approved" in shown
     assert "POST approve" in shown
     assert runner.invoke(args=["payments", "show", "nope"]).exit_code != 0
+
+
+def test_order_ids_never_read_as_command_line_options(app, paid, runner, monkeypatch):
+    """A random id starting with "-" (1 in 64 of token_urlsafe's) would be an option to `flask payments show`."""
+    drawn = iter(["-hFirstDraw", "second-draw"])
+    monkeypatch.setattr("demo.payments.models.secrets", SimpleNamespace(token_urlsafe=lambda n: next(drawn)))
+    order_id = paid()
+    assert order_id == "second-draw"
+    assert "approving → approved" in runner.invoke(args=["payments", "show", order_id]).output
