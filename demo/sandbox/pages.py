@@ -114,9 +114,11 @@ def status(token: str):
 
 @bp.get(PAGE + "watch")
 def watch(token: str):
-    """An open sheet polls this: once the payment ended elsewhere (quit on the PC, expiry) it shows the sheet again."""
+    """An open sheet polls this: once the payment ended elsewhere (quit on the PC, expiry) it shows the sheet again.
+    Paid on a sheet and waiting for the merchant's approve (AUTH_PASSWORD): that sheet's browser is on its way to the
+    merchant, and a redirect answered mid-way would pull it back here."""
     payment = load(token)
-    if payment.status in BEFORE_PAYMENT:
+    if payment.status in ledger.WAITING:
         return "", 204
     return "", 200, {"HX-Redirect": url_for(SHEETS[via_arg(request.args)], token=token)}
 

@@ -47,4 +47,11 @@
     });
   }
   document.querySelectorAll("[data-keypad-form]").forEach(keypad);
+
+  // Once a form leaves this page (paying, quitting: not an htmx swap), the browser is on its way elsewhere: stop
+  // asking whether the payment ended elsewhere, or an answer arriving mid-way would pull the page back here.
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return; // htmx (or a declined confirm) keeps the page
+    document.querySelectorAll("[data-watch]").forEach(function (el) { el.remove(); });
+  });
 })();

@@ -116,6 +116,15 @@ def test_an_open_sheet_learns_of_a_quit_on_the_pc(kakao):
     assert "결제를 중단했습니다" in kakao.client.get(url(kakao, ready, "scan")).get_data(as_text=True)
 
 
+def test_a_sheet_that_paid_is_not_pulled_back_while_the_merchant_approves(kakao):
+    """Between the sheet's 결제 and the merchant's approve (a slow one: seconds), the paying browser is following the
+    redirect to approval_url; the watch must not answer with a redirect back to the sheet."""
+    ready = kakao.ready()
+    kakao.pay(ready)
+    answer = kakao.client.get(url(kakao, ready, "watch?via=mobile"), headers={"HX-Request": "true"})
+    assert answer.status_code == 204 and "HX-Redirect" not in answer.headers
+
+
 def test_finished_sheet_tells_the_phone_to_look_at_the_pc(kakao):
     ready = kakao.ready()
     kakao.pay(ready)
