@@ -15,7 +15,7 @@ import requests
 from .access_log import AccessLog
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
+GUNICORN = ["--workers", "2", "--threads", "4", "--reuse-port", "--log-level", "warning"]
 
 
 def free_port() -> int:
