@@ -1,10 +1,7 @@
 """Console sign-in throttling: failed attempts per client address and over all addresses, kept in the database."""
 
 import os
-import subprocess
-import sys
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -16,7 +13,7 @@ from demo.console.throttle import SignInFailure, utcnow
 from demo.extensions import db
 
 from .conftest import ADMIN_PASSWORD
-from .test_gunicorn import LISTENING, ROOT, csrf_token, wait_until_serving
+from .test_gunicorn import csrf_token, running_gunicorn
 
 WRONG = {"password": ADMIN_PASSWORD + "-wrong"}
 RIGHT = {"password": ADMIN_PASSWORD}
@@ -186,31 +183,9 @@ def gunicorn_two_workers(make_test_app):
         "CONSOLE_SIGN_IN_FAILURES": "5",
         "CONSOLE_SIGN_IN_FAILURES_ALL": "50",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        "2",
-        "--threads",
-        "8",
-        "-b",
-        "127.0.0.1:0",
-        "tests.slow_check_wsgi:app",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline, log = time.monotonic() + 30, []
-        while (match := LISTENING.search("".join(log))) is None:
-            assert time.monotonic() < deadline and server.poll() is None, "".join(log)
-            log.append(server.stderr.readline())
-        base = f"http://127.0.0.1:{match.group(1)}"
-        wait_until_serving(base)
+    arguments = ["-w", "2", "--threads", "8", "-b", "127.0.0.1:0", "tests.slow_check_wsgi:app"]
+    with running_gunicorn(arguments, env) as base:
         yield app, base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        server.stderr.close()
 
 
 def at_once(base: str, password: str, count: int) -> list[int]:

@@ -1,5 +1,6 @@
 """The README's gunicorn recipe, followed literally (no PUBLIC_BASE_URL), serves a site where a payment completes."""
 
+import contextlib
 import os
 import re
 import subprocess
@@ -36,15 +37,22 @@ def gunicorn(make_test_app):
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
     }
     env.pop("PUBLIC_BASE_URL", None)
-    command = [sys.executable, "-m", "gunicorn", *readme_arguments()]
+    with running_gunicorn(readme_arguments(), env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def running_gunicorn(arguments: list[str], env: dict):
+    """gunicorn with ``arguments`` (binding port 0) from the project root; yields its base URL once a worker answers,
+    and stops it by its PID afterwards."""
+    command = [sys.executable, "-m", "gunicorn", *arguments]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline, log = time.monotonic() + 30, []
         while (match := LISTENING.search("".join(log))) is None:
             assert time.monotonic() < deadline and server.poll() is None, "".join(log)
             log.append(server.stderr.readline())
-        port = match.group(1)
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{match.group(1)}"
         wait_until_serving(base)
         yield base
     finally:
