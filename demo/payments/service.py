@@ -65,6 +65,19 @@ def transition(payment: Payment, allowed: tuple[str, ...], to: str, cause: str, 
     return won
 
 
+def fail(payment: Payment, allowed: tuple[str, ...], cause: str, error: PaymentError, **values) -> bool:
+    """Move ``payment`` to failed because of the provider's ``error``, keeping its code and message."""
+    return transition(
+        payment,
+        allowed,
+        Status.FAILED,
+        f"{cause}: {error}",
+        failure_code=str(error.code),
+        failure_message=error.provider_message or error.message,
+        **values,
+    )
+
+
 def callback_url(endpoint: str, order_id: str) -> str:
     return public_base_url() + url_for(endpoint, order_id=order_id)
 
@@ -108,14 +121,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
         ready = provider.ready(order)
     except PaymentError as error:
         record(payment, error.exchange)
-        transition(
-            payment,
-            (Status.READY,),
-            Status.FAILED,
-            f"결제 준비 실패: {error}",
-            failure_code=str(error.code),
-            failure_message=error.provider_message or error.message,
-        )
+        fail(payment, (Status.READY,), "결제 준비 실패", error)
         raise
     add_exchange(payment, ready.exchange)
     payment.tid, payment.redirect_urls = ready.tid, ready.redirect_urls
@@ -191,15 +197,7 @@ def handle_approve_error(payment: Payment, error: PaymentError) -> None:
     elif error.code in NOT_TERMINAL:
         transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
     elif error.code in DEFINITE_FAILURES:
-        transition(
-            payment,
-            (Status.APPROVING,),
-            Status.FAILED,
-            f"승인 실패: {error}",
-            failure_code=str(error.code),
-            failure_message=error.provider_message or error.message,
-            claimed_until=None,
-        )
+        fail(payment, (Status.APPROVING,), "승인 실패", error, claimed_until=None)
     elif error.code in ("timeout", "connection"):  # the call may still be running there: keep the claim
         note(payment, f"승인 결과 확인 필요: {error}")
     else:  # an answer that tells nothing (5xx, malformed, unexpected code): ask the order API, retry later

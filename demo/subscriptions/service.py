@@ -159,14 +159,7 @@ def charge_period(subscription: Subscription, period: int) -> SubscriptionCharge
             payments.note(payment, f"정기결제 결과 확인 필요: {error}")
             finish(charge, ChargeState.UNKNOWN, str(error))
         else:
-            payments.transition(
-                payment,
-                (Status.APPROVING,),
-                Status.FAILED,
-                f"정기결제 실패: {error}",
-                failure_code=str(error.code),
-                failure_message=error.provider_message or error.message,
-            )
+            payments.fail(payment, (Status.APPROVING,), "정기결제 실패", error)
             finish(charge, ChargeState.FAILED, str(error))
         return charge
     payments.record(payment, approval.exchange)
