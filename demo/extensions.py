@@ -4,8 +4,9 @@ import sqlite3
 
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, event, insert, update
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm.attributes import set_committed_value
 
 
 class Base(DeclarativeBase):
@@ -21,12 +22,24 @@ def guarded_update(instance: Base, *criteria, **values) -> bool:
     """UPDATE ``instance``'s row only while ``criteria`` hold: of two racing requests exactly one wins. True when
     this call changed it. The row comes back with RETURNING, so ``instance`` holds its new state without another
     SELECT; when the call lost, ``instance`` is reloaded (someone else changed it). The caller commits."""
-    model = type(instance)
-    statement = update(model).where(model.id == instance.id, *criteria).values(**values).returning(model)
-    won = db.session.execute(statement.execution_options(populate_existing=True)).first() is not None
-    if not won:
+    db.session.flush()  # what the ORM would autoflush first
+    table = instance.__table__
+    statement = update(table).where(table.c.id == instance.id, *criteria).values(**values).returning(table)
+    row = db.session.connection().execute(statement).first()
+    if row is None:
         db.session.refresh(instance)
-    return won
+        return False
+    loaded = instance.__dict__
+    for key, value in row._mapping.items():
+        if key not in loaded or loaded[key] != value:
+            set_committed_value(instance, key, value)
+    return True
+
+
+def insert_row(model: type[Base], **values) -> None:
+    """INSERT one row of ``model`` in the session's transaction, without an ORM object (a record nobody reads back
+    in this request: an event, an exchange). The caller commits."""
+    db.session.connection().execute(insert(model.__table__), values)
 
 
 @event.listens_for(Engine, "connect")

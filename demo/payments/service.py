@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
-from ..extensions import db, guarded_update
+from ..extensions import db, guarded_update, insert_row
 from .models import ApiExchange, Payment, PaymentEvent, Status, new_order_id, now
 from .providers import PaymentError, get_provider, public_base_url
 from .providers.base import Approval, Exchange, Lookup, Order, Refund
@@ -37,7 +37,7 @@ class RefundError(Exception):
 def add_exchange(payment: Payment, exchange: Exchange | None) -> None:
     """Keep an API exchange with the next commit (a transition's or a note's: one transaction, not two)."""
     if exchange is not None:
-        db.session.add(ApiExchange(payment_id=payment.id, **vars(exchange)))
+        insert_row(ApiExchange, payment_id=payment.id, **vars(exchange))
 
 
 def record(payment: Payment, exchange: Exchange | None) -> None:
@@ -47,9 +47,7 @@ def record(payment: Payment, exchange: Exchange | None) -> None:
 
 def note(payment: Payment, cause: str) -> None:
     """An event that changes no status: something worth seeing on the timeline."""
-    db.session.add(
-        PaymentEvent(payment_id=payment.id, from_status=payment.status, to_status=payment.status, cause=cause)
-    )
+    insert_row(PaymentEvent, payment_id=payment.id, from_status=payment.status, to_status=payment.status, cause=cause)
     db.session.commit()
 
 
@@ -58,9 +56,8 @@ def transition(payment: Payment, allowed: tuple[str, ...], to: str, cause: str, 
     old = payment.status
     won = guarded_update(payment, Payment.status.in_(allowed), status=to, updated_at=now(), **values)
     if won:
-        db.session.add(
-            PaymentEvent(payment_id=payment.id, from_status=old if old in allowed else None, to_status=to, cause=cause)
-        )
+        from_status = old if old in allowed else None
+        insert_row(PaymentEvent, payment_id=payment.id, from_status=from_status, to_status=to, cause=cause)
     db.session.commit()
     return won
 
@@ -107,7 +104,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
     )
     db.session.add(payment)
     db.session.flush()
-    db.session.add(PaymentEvent(payment_id=payment.id, to_status=Status.READY, cause=f"주문 생성 ({flow} 흐름)"))
+    insert_row(PaymentEvent, payment_id=payment.id, to_status=Status.READY, cause=f"주문 생성 ({flow} 흐름)")
     db.session.commit()  # before the provider call: an in-process sandbox writes with its own session
     order = Order(
         order_id=payment.order_id,
@@ -148,7 +145,7 @@ def claim(payment: Payment, pg_token: str | None = None) -> bool:
     won = guarded_update(payment, allowed, claimed_until=moment + in_flight_window(), updated_at=now(), **values)
     if won:
         cause = "승인 요청 (pg_token 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
-        db.session.add(PaymentEvent(payment_id=payment.id, from_status=old, to_status=Status.APPROVING, cause=cause))
+        insert_row(PaymentEvent, payment_id=payment.id, from_status=old, to_status=Status.APPROVING, cause=cause)
     db.session.commit()
     return won
 

@@ -4,9 +4,9 @@ import re
 import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from ..catalog.models import Product
+from ..catalog import cache as catalog_cache
 from ..catalog.views import MAX_QUANTITY
 from ..console.auth import merchant_required
 from ..extensions import db
@@ -36,8 +36,12 @@ def started_here(payment: Payment) -> bool:
     return payment.user_id == session.get("visitor")
 
 
+# Built once: building a statement costs more than SQLite takes to run it, and every payment page runs this one.
+BY_ORDER_ID = select(Payment).where(Payment.order_id == bindparam("order_id"))
+
+
 def find_payment(order_id: str) -> Payment:
-    return db.first_or_404(select(Payment).filter_by(order_id=order_id))
+    return db.session.scalar(BY_ORDER_ID, {"order_id": order_id}) or abort(404)
 
 
 def page_or_partial(template: str, **context):
@@ -50,7 +54,7 @@ def page_or_partial(template: str, **context):
 
 @bp.post("/checkout")
 def checkout():
-    product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
+    product = catalog_cache.current().find(request.form.get("product", ""))
     quantity = whole_number(request.form.get("quantity"))
     if product is None:
         abort(400, description="주문할 상품을 찾을 수 없습니다.")

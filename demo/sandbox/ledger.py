@@ -14,7 +14,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import update
 
-from ..extensions import db, guarded_update
+from ..extensions import db, guarded_update, insert_row
 from .models import BEFORE_PAYMENT, PAID, SandboxAction, SandboxPayment, SandboxSubscription, new_id, now
 
 WAITING = (*BEFORE_PAYMENT, "AUTH_PASSWORD")
@@ -154,17 +154,16 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
     if not won:
         db.session.rollback()
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
-    db.session.add(
-        SandboxAction(
-            payment_id=payment.id,
-            aid=aid,
-            action_type="PAYMENT",
-            amount=payment.total_amount,
-            tax_free_amount=payment.tax_free_amount,
-            vat_amount=payment.vat_amount,
-            approved_at=moment,
-            payload=payload,
-        )
+    insert_row(
+        SandboxAction,
+        payment_id=payment.id,
+        aid=aid,
+        action_type="PAYMENT",
+        amount=payment.total_amount,
+        tax_free_amount=payment.tax_free_amount,
+        vat_amount=payment.vat_amount,
+        approved_at=moment,
+        payload=payload,
     )
     if is_recurring_cid(payment.cid):
         issue_sid(payment, moment)

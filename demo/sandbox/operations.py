@@ -10,7 +10,7 @@ import hashlib
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from . import ledger
@@ -60,9 +60,14 @@ def check_cid(data: dict) -> str:
     return cid
 
 
+BY_TID = select(SandboxPayment).where(  # built once: every API call but ready runs it
+    SandboxPayment.tid == bindparam("tid"), SandboxPayment.cid == bindparam("cid")
+)
+
+
 def find(data: dict) -> SandboxPayment:
     cid, tid = check_cid(data), field(data, "tid", max_length=20)
-    payment = db.session.scalar(select(SandboxPayment).filter_by(tid=tid, cid=cid))
+    payment = db.session.scalar(BY_TID, {"tid": tid, "cid": cid})
     if payment is None:
         raise SandboxError(-721, "TID doesn't exist.")
     return payment
@@ -223,12 +228,13 @@ def approve(data: dict) -> dict:
     pg_token = field(data, "pg_token", max_length=20)
     if not pg_token.isascii():
         raise SandboxError(-708, "invalid pg_token.")
-    ledger.approve(payment, pg_token, field(data, "payload", required=False, max_length=200))
-    return approve_answer(payment)
+    payload = field(data, "payload", required=False, max_length=200)
+    ledger.approve(payment, pg_token, payload)
+    return approve_answer(payment, payload)
 
 
-def approve_answer(payment: SandboxPayment) -> dict:
-    """approve's answer; a 정기결제 charge answers the same."""
+def approve_answer(payment: SandboxPayment, payload: str | None = None) -> dict:
+    """approve's answer (``payload``: the one approve stored with the payment); a 정기결제 charge answers the same."""
     return without_none(
         {
             "aid": payment.aid,
@@ -239,7 +245,7 @@ def approve_answer(payment: SandboxPayment) -> dict:
             "card_info": card_info(payment),
             "created_at": kakao_time(payment.created_at),
             "approved_at": kakao_time(payment.approved_at),
-            "payload": payment.actions[0].payload if payment.actions else None,
+            "payload": payload,
         }
     )
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from . import bp, ledger
@@ -45,8 +45,11 @@ def no_store(response):
     return response
 
 
+BY_TOKEN = select(SandboxPayment).where(SandboxPayment.token == bindparam("token"))  # built once, as it runs often
+
+
 def load(token: str) -> SandboxPayment:
-    payment = db.first_or_404(select(SandboxPayment).filter_by(token=token))
+    payment = db.session.scalar(BY_TOKEN, {"token": token}) or abort(404)
     ledger.is_expired(payment)
     return payment
 
