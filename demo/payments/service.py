@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import and_, case, or_, update
+from sqlalchemy import and_, bindparam, case, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
@@ -54,7 +54,7 @@ def note(payment: Payment, cause: str) -> None:
 def transition(payment: Payment, allowed: tuple[str, ...], to: str, cause: str, **values) -> bool:
     """Move ``payment`` to ``to`` if it is still in ``allowed``; True when this call made the change."""
     old = payment.status
-    won = guarded_update(payment, Payment.status.in_(allowed), status=to, updated_at=now(), **values)
+    won = guarded_update(payment, allowed, status=to, updated_at=now(), **values)
     if won:
         from_status = old if old in allowed else None
         insert_row(PaymentEvent, payment_id=payment.id, from_status=from_status, to_status=to, cause=cause)
@@ -132,17 +132,22 @@ def in_flight_window() -> timedelta:
     return timedelta(seconds=current_app.config["KAKAOPAY_TIMEOUT"] + 5 if seconds is None else seconds)
 
 
+# An approving payment whose approve attempt is over (its claim lapsed) and can be retried with its pg_token.
+LAPSED_CLAIM = and_(
+    Payment.pg_token.is_not(None),
+    or_(Payment.claimed_until.is_(None), Payment.claimed_until <= bindparam("moment")),
+)
+
+
 def claim(payment: Payment, pg_token: str | None = None) -> bool:
     """Take the one approve attempt. With a callback's pg_token: a ready payment; without: an approving payment whose
     last claim lapsed (its call ended without an answer, or its worker died). True when this call holds it now."""
-    moment = datetime.now()
+    moment, old = datetime.now(), payment.status
+    held = {"claimed_until": moment + in_flight_window(), "updated_at": now()}
     if pg_token is not None:
-        allowed, values = Payment.status == Status.READY, {"status": Status.APPROVING, "pg_token": pg_token}
+        won = guarded_update(payment, (Status.READY,), status=Status.APPROVING, pg_token=pg_token, **held)
     else:
-        lapsed = or_(Payment.claimed_until.is_(None), Payment.claimed_until <= moment)
-        allowed, values = and_(Payment.status == Status.APPROVING, Payment.pg_token.is_not(None), lapsed), {}
-    old = payment.status
-    won = guarded_update(payment, allowed, claimed_until=moment + in_flight_window(), updated_at=now(), **values)
+        won = guarded_update(payment, (Status.APPROVING,), LAPSED_CLAIM, {"moment": moment}, **held)
     if won:
         cause = "승인 요청 (pg_token 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
         insert_row(PaymentEvent, payment_id=payment.id, from_status=old, to_status=Status.APPROVING, cause=cause)

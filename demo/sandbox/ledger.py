@@ -35,7 +35,7 @@ class SandboxError(Exception):
 
 def move(payment: SandboxPayment, allowed: tuple[str, ...], status: str, **values) -> bool:
     """Set status (and values) only if the payment is still in one of ``allowed``; True when this call won."""
-    won = guarded_update(payment, SandboxPayment.status.in_(allowed), status=status, **values)
+    won = guarded_update(payment, allowed, status=status, **values)
     db.session.commit()
     return won
 
@@ -148,9 +148,7 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
 
     A lost race is a double approve."""
     aid, moment = new_id("A"), now()
-    won = guarded_update(
-        payment, SandboxPayment.status == "AUTH_PASSWORD", status="SUCCESS_PAYMENT", aid=aid, approved_at=moment
-    )
+    won = guarded_update(payment, ("AUTH_PASSWORD",), status="SUCCESS_PAYMENT", aid=aid, approved_at=moment)
     if not won:
         db.session.rollback()
         raise SandboxError(-702, "이미 결제 완료된 결제입니다. (already paid)")
