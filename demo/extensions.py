@@ -56,10 +56,11 @@ def guarded_statement(table: Table, where: ColumnElement[bool] | None, keys: tup
     return update(table).where(*criteria).values({key: bindparam(f"new_{key}") for key in keys}).returning(table)
 
 
-def insert_row(model: type[Base], **values) -> None:
-    """INSERT one row of ``model`` in the session's transaction, without an ORM object (a record nobody reads back
-    in this request: an event, an exchange). The caller commits."""
-    db.session.connection().execute(insert(model.__table__), values)
+def insert_row(model: type[Base], **values) -> dict:
+    """INSERT one row of ``model`` in the session's transaction, without an ORM object (a record this request needs
+    no object of: an event, an exchange); returns the values inserted, column defaults included. The caller
+    commits."""
+    return db.session.connection().execute(insert(model.__table__), values).last_inserted_params()
 
 
 @event.listens_for(Engine, "connect")

@@ -121,7 +121,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
         fail(payment, (Status.READY,), "결제 준비 실패", error)
         raise
     add_exchange(payment, ready.exchange)
-    payment.tid, payment.redirect_urls = ready.tid, ready.redirect_urls
+    guarded_update(payment, (Status.READY,), tid=ready.tid, redirect_urls=ready.redirect_urls)
     note(payment, f"결제 준비 완료 (tid {ready.tid})")
     return payment
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from sqlalchemy import bindparam, select
 
-from ..extensions import db
+from ..extensions import db, insert_row
 from . import ledger
 from .ledger import SandboxError
 from .models import CARD_COMPANIES, CARDS, PAID, SandboxAction, SandboxPayment, kakao_time
@@ -188,7 +188,8 @@ def ready(data: dict) -> dict:
         raise SandboxError(-2, "invalid amount: 0 < total_amount, 0 <= tax_free_amount <= total_amount, vat_amount")
     if method not in (None, "CARD", "MONEY") or (install_month is not None and not 0 <= install_month <= 12):
         raise SandboxError(-2, "payment_method_type must be CARD or MONEY, install_month 0 to 12.")
-    payment = SandboxPayment(
+    row = insert_row(
+        SandboxPayment,
         cid=check_cid(data),
         partner_order_id=field(data, "partner_order_id"),
         partner_user_id=field(data, "partner_user_id"),
@@ -202,17 +203,17 @@ def ready(data: dict) -> dict:
         install_month=install_month,
         **{name: callback_url(data, name) for name in ("approval_url", "cancel_url", "fail_url")},
     )
-    db.session.add(payment)
     db.session.commit()
-    scheme = "kakaotalk://kakaopay/pg?url=" + public_url("sandbox.app_scheme_page", token=payment.token)
+    token = row["token"]
+    scheme = "kakaotalk://kakaopay/pg?url=" + public_url("sandbox.app_scheme_page", token=token)
     return {
-        "tid": payment.tid,
-        "next_redirect_app_url": public_url("sandbox.app_page", token=payment.token),
-        "next_redirect_mobile_url": public_url("sandbox.mobile_page", token=payment.token),
-        "next_redirect_pc_url": public_url("sandbox.pc_page", token=payment.token),
+        "tid": row["tid"],
+        "next_redirect_app_url": public_url("sandbox.app_page", token=token),
+        "next_redirect_mobile_url": public_url("sandbox.mobile_page", token=token),
+        "next_redirect_pc_url": public_url("sandbox.pc_page", token=token),
         "android_app_scheme": scheme,
         "ios_app_scheme": scheme,
-        "created_at": kakao_time(payment.created_at),
+        "created_at": kakao_time(row["created_at"]),
     }
 
 
