@@ -437,7 +437,7 @@ def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause:
     db.session.commit()
     db.session.refresh(payment)
     if grew:
-        db.session.add(PaymentEvent(payment_id=payment.id, from_status=before, to_status=payment.status, cause=cause))
+        insert_row(PaymentEvent, payment_id=payment.id, from_status=before, to_status=payment.status, cause=cause)
         db.session.commit()
     return bool(grew)
 

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product
-from ..extensions import db
+from ..extensions import db, insert_row
 from ..payments import service as payments
 from ..payments.models import SERVER_FLOW, Payment, PaymentEvent, Status, new_order_id, now
 from ..payments.providers import PaymentError, get_provider
@@ -128,7 +128,7 @@ def charge_payment(subscription: Subscription, charge: SubscriptionCharge) -> Pa
     db.session.add(payment)
     db.session.flush()
     cause = f"정기결제 {charge.period}회차 청구 ({charge.billing_date:%Y-%m-%d}분, 서버 간 호출)"
-    db.session.add(PaymentEvent(payment_id=payment.id, to_status=Status.APPROVING, cause=cause))
+    insert_row(PaymentEvent, payment_id=payment.id, to_status=Status.APPROVING, cause=cause)
     charge.payment = payment
     db.session.commit()
     return payment
