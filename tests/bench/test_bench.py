@@ -12,7 +12,7 @@ import requests
 from flask import Flask, abort, redirect, request, session
 from werkzeug.serving import make_server
 
-from bench import console, payment, run, wrk
+from bench import console, layers, payment, run, wrk
 from bench.access_log import AccessLog, Line, parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +48,19 @@ def test_smoke_run_reports_every_scenario(tmp_path):
     assert "wrk -t 1 -c 20" in report and f"{os.cpu_count()} cores" in report
     bare_row = next(line for line in report.splitlines() if line.startswith("| bare page |"))
     assert float(bare_row.split("|")[-3]) > 0  # the workers' CPU per request was read from /proc
+
+
+@pytest.mark.timeout(120)
+def test_layers_split_each_steps_server_time_into_its_parts():
+    steps = layers.measure(payments=2)
+    assert list(steps) == list(payment.STEPS)
+    for name, row in steps.items():
+        assert set(row) == set(layers.COLUMNS)
+        assert row["server"] > row["views"] > row["SQLAlchemy"] > 0, name  # every step reads or writes the database
+        assert row["gunicorn"] > 0 and row["Flask around the view"] > 0, name
+    assert steps["1 checkout"]["sandbox calls"] > 0 and steps["4 approval callback"]["sandbox calls"] > 0
+    assert steps["2 sandbox sheet"]["templates"] > 0 and steps["3 sandbox pay"]["sandbox calls"] == 0
+    assert "| whole payment |" in layers.table(steps)
 
 
 def load(rps: float, p95: float = 10.0) -> wrk.Load:
