@@ -29,8 +29,8 @@ def guarded_update(
 ) -> bool:
     """UPDATE ``instance``'s row only while its status is one of ``allowed`` (and ``where``, with its bound
     ``params``, holds): of two racing requests exactly one wins. True when this call changed it. The row comes back
-    with RETURNING, so ``instance`` holds its new state without another SELECT; when the call lost, ``instance`` is
-    reloaded (someone else changed it). The caller commits."""
+    with RETURNING, so ``instance`` holds its new state without another SELECT (our models name attributes after
+    their columns); when the call lost, ``instance`` is reloaded (someone else changed it). The caller commits."""
     db.session.flush()  # what the ORM would autoflush first
     statement = guarded_statement(instance.__table__, where, tuple(values))
     bound = {"row_id": instance.id, "allowed": list(allowed), **(params or {})}
@@ -58,7 +58,7 @@ def guarded_statement(table: Table, where: ColumnElement[bool] | None, keys: tup
 
 def insert_row(model: type[Base], **values) -> dict:
     """INSERT one row of ``model`` in the session's transaction, without an ORM object (a record this request needs
-    no object of: an event, an exchange); returns the values inserted, column defaults included. The caller
+    no object for: an event, an exchange); returns the values inserted, column defaults included. The caller
     commits."""
     return db.session.connection().execute(insert(model.__table__), values).last_inserted_params()
 
