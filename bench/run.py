@@ -119,6 +119,7 @@ def whole_payments(work: Path) -> tuple[dict, dict | None]:
         if BASELINE:
             tree = stack.enter_context(servers.checkout(BASELINE))
             logs.append(AccessLog(work / "baseline-access.log"))
+            servers.create_database(app_env(work, "baseline"), tree)
             served = servers.serve("wsgi:app", app_env(work, "baseline"), tree, access_log=logs[1])
             bases.append(stack.enter_context(served)[1])
         results = payment.measure(list(zip(bases, logs, strict=True)), PAYMENTS)

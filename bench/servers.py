@@ -45,6 +45,13 @@ def serve(target: str, env: dict, cwd: Path = ROOT, access_log: AccessLog | None
         process.wait(15)
 
 
+def create_database(env: dict, cwd: Path) -> None:
+    """Start the app once in a single process, so its database exists before gunicorn's workers start: the baseline
+    commit creates and seeds a fresh database at start-up without a lock, and two workers doing it at once can
+    collide (one fails to boot on the catalog's unique slug, and gunicorn shuts down)."""
+    subprocess.run([sys.executable, "-c", "import wsgi"], cwd=cwd, env={**env, "PYTHONPATH": str(cwd)}, check=True)
+
+
 def wait_until_up(url: str, process: subprocess.Popen) -> None:
     for _ in range(300):
         if process.poll() is not None:
