@@ -119,8 +119,9 @@ def whole_payments(work: Path) -> tuple[dict, dict | None]:
         if BASELINE:
             tree = stack.enter_context(servers.checkout(BASELINE))
             logs.append(AccessLog(work / "baseline-access.log"))
-            servers.create_database(app_env(work, "baseline"), tree)
-            served = servers.serve("wsgi:app", app_env(work, "baseline"), tree, access_log=logs[1])
+            env = app_env(work, "baseline")
+            servers.create_database(env, tree)
+            served = servers.serve("wsgi:app", env, tree, access_log=logs[1])
             bases.append(stack.enter_context(served)[1])
         results = payment.measure(list(zip(bases, logs, strict=True)), PAYMENTS)
     return results[0], results[1] if BASELINE else None

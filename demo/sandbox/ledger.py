@@ -166,7 +166,7 @@ def settle(payment: SandboxPayment, payload: str | None = None) -> SandboxPaymen
     if is_recurring_cid(payment.cid):
         issue_sid(payment, moment)
     db.session.commit()
-    db.session.expire(payment, ["actions"])  # read back (with the new ones) when an answer needs them
+    db.session.expire(payment, ["actions"])  # written as rows: a loaded list would miss them; read again if asked
     return payment
 
 
