@@ -376,7 +376,10 @@ def refund(payment: Payment, amount: int, seen_canceled: int) -> RefundRecord:
 
 
 def finish_refund(payment: Payment, entry: RefundRecord, state: str, release: bool = True, **values) -> bool:
-    """Move an in-flight refund record to ``state``; releasing the payment's refund claim in the same transaction."""
+    """Move an in-flight refund record to ``state``; releasing the payment's refund claim in the same transaction.
+
+    A refund that is done must not release the claim here: until the cumulative amount has grown, a request that saw
+    the old amount could claim and refund again. raise_refunded releases it together with the amount."""
     settled = state in (RefundState.DONE, RefundState.FAILED)
     try:
         won = db.session.execute(
@@ -398,10 +401,11 @@ def finish_refund(payment: Payment, entry: RefundRecord, state: str, release: bo
 
 
 def apply_refund_answer(payment: Payment, entry: RefundRecord, result: Refund) -> None:
-    finish_refund(
+    settled = finish_refund(
         payment,
         entry,
         RefundState.DONE,
+        release=False,
         aid=result.aid or None,
         tax_free_amount=result.refunded_tax_free,
         vat_amount=result.refunded_vat,
@@ -413,12 +417,14 @@ def apply_refund_answer(payment: Payment, entry: RefundRecord, result: Refund) -
         result.canceled_tax_free,
         result.canceled_vat,
         f"{entry.amount:,}원 취소 (누적 {result.canceled_total:,}원)",
+        release=settled,
     )
 
 
-def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause: str) -> bool:
+def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause: str, release: bool = False) -> bool:
     """Cumulative refunded amounts from a provider answer: in one UPDATE, and never backwards (an older answer arriving
-    late changes nothing). The status follows the amount. True when the amount grew."""
+    late changes nothing). The status follows the amount. ``release``: a done refund's claim is released in the same
+    transaction, so the claim and the amount it was checked against change together. True when the amount grew."""
     before = payment.status
     grew = db.session.execute(
         update(Payment)
@@ -434,6 +440,8 @@ def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
+    if release:
+        db.session.execute(update(Payment).where(Payment.id == payment.id).values(refund_claimed=False))
     db.session.commit()
     db.session.refresh(payment)
     if grew:
@@ -451,11 +459,13 @@ def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
     known = {entry.aid for entry in payment.refunds if entry.aid}
     unmatched = [action for action in lookup.cancels if action.aid not in known]
     old_enough = datetime.now() - in_flight_window()
+    settled = False  # an in-flight refund found done: its claim is released with the amounts below
     for entry in [e for e in payment.refunds if e.state in RefundState.IN_FLIGHT]:
         match = next((action for action in reversed(unmatched) if action.amount == entry.amount), None)
         if match is not None:
             unmatched.remove(match)
-            if finish_refund(payment, entry, RefundState.DONE, aid=match.aid):
+            if finish_refund(payment, entry, RefundState.DONE, release=False, aid=match.aid):
+                settled = True
                 changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에서 완료 확인")
         elif entry.created_at <= old_enough and finish_refund(
             payment, entry, RefundState.FAILED, answer="카카오페이 주문 조회에 이 취소가 없습니다"
@@ -463,7 +473,12 @@ def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
             changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에 없어 실패 처리")
     changes += record_external(payment, lookup, unmatched)
     if raise_refunded(
-        payment, lookup.canceled_total, lookup.canceled_tax_free, lookup.canceled_vat, "대사: 카카오페이 취소 금액 반영"
+        payment,
+        lookup.canceled_total,
+        lookup.canceled_tax_free,
+        lookup.canceled_vat,
+        "대사: 카카오페이 취소 금액 반영",
+        release=settled,
     ):
         changes.append(f"누적 취소 금액 {payment.canceled_amount:,}원 (카카오페이 기준)")
     db.session.refresh(payment)

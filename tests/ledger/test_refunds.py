@@ -88,6 +88,55 @@ def test_parallel_refunds_with_different_seen_amounts(shop, paid):
     assert sum(done) == shop.payment(order_id).canceled_amount
 
 
+@pytest.mark.parametrize("round_", range(3))
+def test_parallel_identical_refunds_refund_once(shop, paid, round_):
+    """20 console sessions (a double-click, two tabs) post the same refund, all having seen nothing refunded."""
+    order_id = paid()
+    clients = [sign_in(shop.app.test_client()) for _ in range(20)]
+    results = in_parallel(20, lambda i: refund(clients[i], order_id, 1000, 0).status_code)
+    assert all(status < 500 for status in results)
+    assert states(shop, order_id) == [(1000, "done")]
+    assert shop.payment(order_id).canceled_amount == 1000 and books(shop.app) == []
+
+
+def test_the_refund_claim_is_held_until_the_amount_has_grown(shop, paid, monkeypatch):
+    """The window behind a double refund, held open: a refund's answer has arrived but the cumulative amount is not
+    raised yet. A second request that saw 0 refunded must still find the claim taken."""
+    from demo.payments import service
+
+    order_id, answered, go_on = paid(), threading.Event(), threading.Event()
+    raise_refunded = service.raise_refunded
+
+    def slow_raise(*args, **kwargs):
+        answered.set()
+        go_on.wait(30)
+        return raise_refunded(*args, **kwargs)
+
+    monkeypatch.setattr(service, "raise_refunded", slow_raise)
+    first = threading.Thread(target=refund, args=(sign_in(shop.app.test_client()), order_id, 1000, 0))
+    first.start()
+    assert answered.wait(30)
+    second = refund(sign_in(shop.app.test_client()), order_id, 1000, 0).get_data(as_text=True)
+    go_on.set()
+    first.join(30)
+    assert "처리 중인 취소 요청" in second
+    assert states(shop, order_id) == [(1000, "done")] and books(shop.app) == []
+
+
+def test_two_tabs_reviewing_the_same_refund_refund_once(shop, paid):
+    """Two tabs each open the review step, then each confirms: the second confirmation is refused."""
+    order_id = paid()
+    tabs = [sign_in(shop.app.test_client()) for _ in range(2)]
+    form = {"kind": "partial", "amount": "1000", "seen_canceled": "0"}
+    for tab in tabs:
+        review = tab.post(f"/payments/{order_id}/refund", data={**form, "step": "review"})
+        assert review.status_code == 200 and "1,000원" in review.text
+    first, second = (tab.post(f"/payments/{order_id}/refund", data=form) for tab in tabs)
+    assert first.status_code == 303 and second.status_code == 422
+    assert "이미 처리된 취소 요청" in second.text
+    assert states(shop, order_id) == [(1000, "done")] and books(shop.app) == []
+
+
 def test_parallel_reconciles_record_an_external_refund_once(shop, paid):
     order_id = paid()
     Kakao(shop.app).cancel(shop.payment(order_id).tid, 700)
