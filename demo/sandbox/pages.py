@@ -24,7 +24,6 @@ FAULTS = {
     "charge_fail": "정기결제 청구 실패 (−782)",
 }
 INSTALLMENTS = {0: "일시불", **{months: f"{months}개월" for months in range(2, 13)}}
-PASSWORD = "123456"  # the sandbox's 결제 비밀번호; any other six digits demo FAIL_AUTH_PASSWORD
 SHEETS = {"scan": "sandbox.scan_page", "mobile": "sandbox.mobile_page", "app": "sandbox.app_page"}
 LOOPBACK = re.compile(r"^(localhost|127\.|\[?::1\]?$|0\.0\.0\.0)")
 PHONE_ERROR = "휴대폰 번호를 010으로 시작하는 10~11자리 숫자로 입력해 주세요."
@@ -199,7 +198,6 @@ def password_page(token: str):
         fault=request.args.get("fault", "") if request.args.get("fault") in FAULTS else "",
         keys=random.sample("0123456789", 10),
         sheets=SHEETS,
-        password_hint=PASSWORD,
         error=request.args.get("error"),
         seconds_left=ledger.seconds_left(payment),
     )
@@ -212,9 +210,10 @@ def keypad(token: str, via: str, form, **extra):
 
 
 def enter_password(payment: SandboxPayment, form) -> None:
-    """pay with the password typed on the keypad (scripts and tests may post pay without one: no keypad step)."""
-    password = form.get("password")
-    if password is not None and not hmac.compare_digest(password, PASSWORD):
+    """pay after the keypad: like KakaoPay's test mode, any six digits authenticate (scripts and tests may post pay
+    without a password: no keypad step). The keypad's 테스트 옵션 비밀번호 오류 demos a wrong password instead.
+    The digits are never kept."""
+    if form.get("wrong_password"):
         ledger.fail_password(payment)
         return
     fault = form.get("fault", "")

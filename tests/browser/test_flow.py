@@ -14,11 +14,15 @@ def buy(page, base_url: str, slug: str = "choco-pie", quantity: int = 2) -> None
     page.get_by_role("button", name="카카오페이로 결제").click()
 
 
-def pay_on_sheet(page, amount: str | None = None, password: str = "123456") -> None:
-    """결제하기 on the sheet, then the 결제 비밀번호 on the keypad (six digits submit it)."""
+def pay_on_sheet(page, amount: str | None = None, password: str = "123456", wrong_password: bool = False) -> None:
+    """결제하기 on the sheet, then the 결제 비밀번호 on the keypad (six digits submit it; any six pay, unless the
+    keypad's test option 비밀번호 오류로 끝내기 is ticked)."""
     name = f"{amount} 결제하기" if amount else re.compile("결제하기$")
     page.get_by_role("button", name=name).click()
     expect(page.get_by_role("heading", name="결제 비밀번호 입력")).to_be_visible()
+    if wrong_password:
+        page.locator(".kp-test summary").click()
+        page.get_by_label("비밀번호 오류로 끝내기").check()
     for digit in password:
         page.locator(f"[data-key='{digit}']").click()
 

@@ -1,5 +1,6 @@
 """The emulated KakaoPay sheet in Chromium: keypad, wrong password, 할부, countdown, PC cancel, Back, no-JS."""
 
+import random
 import re
 
 from playwright.sync_api import expect
@@ -48,10 +49,23 @@ def test_card_with_installments_through_the_keypad(live_server, phone, shot):
     expect(page.locator(".receipt")).to_contain_text(re.compile(r"0?3개월"))
 
 
-def test_wrong_password_fails_the_payment(live_server, phone, shot):
+def test_any_six_digits_on_the_keypad_pay(live_server, phone, shot):
+    """A teammate types their own digits: KakaoPay's test mode skips authentication, and the keypad says so."""
     page = phone(IPHONE_SAFARI)
     buy(page, live_server.url)
-    pay_on_sheet(page, "4,400원", password="000000")
+    digits = "".join(random.choice("0123456789") for _ in range(6))
+    page.get_by_role("button", name="4,400원 결제하기").click()
+    expect(page.get_by_test_id("password-rule")).to_have_text("테스트 결제: 아무 숫자 6자리나 누르면 결제됩니다")
+    shot(page, "keypad-rule")
+    for digit in digits:
+        page.locator(f"[data-key='{digit}']").click()
+    expect(page.get_by_test_id("status")).to_have_text("결제 완료")
+
+
+def test_the_wrong_password_option_fails_the_payment(live_server, phone, shot):
+    page = phone(IPHONE_SAFARI)
+    buy(page, live_server.url)
+    pay_on_sheet(page, "4,400원", password="123456", wrong_password=True)
     expect(page).to_have_url(re.compile(r"/fail$"))
     expect(page.get_by_test_id("status")).to_have_text("결제 실패")
     assert sandbox_status(live_server) == "FAIL_AUTH_PASSWORD"
@@ -62,7 +76,7 @@ def test_wrong_password_on_a_scanned_sheet_sends_the_pc_to_fail(live_server, des
     buy(desktop, live_server.url)
     mobile = phone(IPHONE_KAKAOTALK)
     mobile.goto(desktop.get_by_test_id("scan-link").get_attribute("href"))
-    pay_on_sheet(mobile, "4,400원", password="999999")
+    pay_on_sheet(mobile, "4,400원", password="999999", wrong_password=True)
     expect(mobile.get_by_test_id("sheet-closed")).to_contain_text("결제 비밀번호가 맞지 않습니다")
     expect(desktop).to_have_url(re.compile(r"/fail$"))
 

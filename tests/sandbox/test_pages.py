@@ -15,9 +15,9 @@ def sheet_post(kakao, ready, **form):
     return kakao.client.post(url(kakao, ready, "sheet"), data={"via": "mobile", **form})
 
 
-def test_wrong_password_ends_as_fail_auth_password_and_goes_to_fail_url(kakao):
+def test_the_wrong_password_option_ends_as_fail_auth_password_and_goes_to_fail_url(kakao):
     ready = kakao.ready()
-    response = sheet_post(kakao, ready, action="pay", method="MONEY", password="000000")
+    response = sheet_post(kakao, ready, action="pay", method="MONEY", password="123456", wrong_password="1")
     assert response.status_code == 303 and response.location == "http://localhost/fail"
     assert kakao.order(ready["tid"])["status"] == "FAIL_AUTH_PASSWORD"
     assert kakao.approve(ready, "0" * 20).json["error_code"] == -783
@@ -25,11 +25,19 @@ def test_wrong_password_ends_as_fail_auth_password_and_goes_to_fail_url(kakao):
     assert "결제 비밀번호가 맞지 않습니다" in closed and "결제하기</button>" not in closed
 
 
-def test_right_password_pays(kakao):
+@pytest.mark.parametrize("typed", ["123456", "000000", "907131"])
+def test_any_six_digits_pay_as_in_kakaopays_test_mode(kakao, typed):
     ready = kakao.ready()
-    response = sheet_post(kakao, ready, action="pay", method="MONEY", password="123456")
+    response = sheet_post(kakao, ready, action="pay", method="MONEY", password=typed)
     assert response.location.startswith("http://localhost/approve?pg_token=")
     assert kakao.order(ready["tid"])["status"] == "AUTH_PASSWORD"
+
+
+def test_the_keypad_states_the_rule_and_offers_the_wrong_password_option(kakao):
+    ready = kakao.ready()
+    page = kakao.client.get(url(kakao, ready, "password?via=mobile&method=MONEY")).get_data(as_text=True)
+    assert "아무 숫자 6자리나 누르면 결제됩니다" in page and 'name="wrong_password"' in page
+    assert "123456" not in page
 
 
 @pytest.mark.parametrize("typed", ["12345", "abcdef", "1234567", ""])
