@@ -11,8 +11,6 @@ import time
 
 from playwright.sync_api import expect
 
-from demo.sandbox.pages import PASSWORD
-
 from .test_flow import buy
 
 RUNS = 20  # p95 is then the second-slowest run, not the single slowest
@@ -27,7 +25,7 @@ def pay_and_wait(desktop, mobile, base_url: str) -> float:
     expect(pay).to_be_enabled()
     pay.click()
     expect(mobile.get_by_role("heading", name="결제 비밀번호 입력")).to_be_visible()
-    *first, last = PASSWORD
+    *first, last = "482915"  # any six digits pay
     for digit in first:
         mobile.locator(f"[data-key='{digit}']").click()
     started = time.perf_counter()
