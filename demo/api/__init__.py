@@ -15,7 +15,7 @@ from .problems import ApiProblem, from_http_error, from_validation_error
 PREFIX = "/api/v1"
 api = APIBlueprint("api", __name__, url_prefix=PREFIX)
 
-from . import bridge, document, views  # noqa: E402,F401  (routes register on import)
+from . import bridge, console_pages, document, views  # noqa: E402,F401  (routes register on import)
 
 
 def init_app(app: Flask) -> None:

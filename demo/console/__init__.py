@@ -7,7 +7,7 @@ from .auth import is_merchant, login_manager
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
-from . import api_access, views  # noqa: E402,F401  (routes register on import)
+from . import views  # noqa: E402,F401  (routes register on import)
 
 
 def init_app(app: Flask) -> None:

@@ -1,14 +1,15 @@
-"""판매자 콘솔 → API 키: merchant API keys (made here, shown once, revocable) and the app sessions (revocable)."""
+"""판매자 콘솔 → API 키: merchant API keys (made here, shown once, revocable) and the app sessions (revocable).
+Console pages (the console blueprint), kept beside the tokens they manage."""
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..api.auth import create_merchant_key, revoke
-from ..api.models import AppSession, MerchantKey
+from ..console import bp
+from ..console.auth import merchant_required
 from ..extensions import db
 from ..payments.models import now
-from . import bp
-from .auth import merchant_required
+from .auth import create_merchant_key, revoke
+from .models import AppSession, MerchantKey
 
 SESSIONS_SHOWN = 50
 
