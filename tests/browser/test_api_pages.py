@@ -9,6 +9,7 @@ import requests
 from .axe import assert_accessible, horizontal_overflow
 from .conftest import sign_in, wait_until
 
+
 @pytest.fixture
 def live_app(make_test_app):
     """Without CSRF: the tests post KakaoPay's sheet over HTTP as a script, not through its page's form."""
