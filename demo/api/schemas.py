@@ -11,6 +11,7 @@ from ..payments.models import Status
 
 StatusValue = Literal["ready", "approving", "approved", "partially_refunded", "refunded", "cancelled", "failed"]
 ReturnModeValue = Literal["server", "app", "scheme"]
+INT_MAX = 2**31 - 1  # the database's integer columns (PostgreSQL refuses a bigger bound value: no 500 for it)
 ORDER_ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="the payment's order id")
 assert set(StatusValue.__args__) == set(Status.LABELS)
 
@@ -50,8 +51,8 @@ class AbandonIn(Closed):
 
 
 class RefundIn(Closed):
-    amount: int | None = Field(default=None, ge=1, le=10**12, description="absent: everything that is left")
-    seen_canceled: int = Field(ge=0, le=10**12, description="canceled_amount as the caller last saw it")
+    amount: int | None = Field(default=None, ge=1, le=INT_MAX, description="absent: everything that is left")
+    seen_canceled: int = Field(ge=0, le=INT_MAX, description="canceled_amount as the caller last saw it")
 
 
 class OrderPath(BaseModel):
@@ -60,7 +61,7 @@ class OrderPath(BaseModel):
 
 class PaymentsQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=40, pattern=r"^[0-9]+$")
+    cursor: str | None = Field(default=None, max_length=10, pattern=r"^[0-9]+$", description="next_cursor of a page")
     status: StatusValue | Literal["paid", "in_flight"] | None = None
 
 

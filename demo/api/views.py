@@ -18,6 +18,7 @@ from .openapi_docs import error_responses, etag_header, json_response, links, pa
 from .problems import ApiProblem
 from .resource import etag, iso, payment_json, refund_json
 from .schemas import (
+    INT_MAX,
     AbandonIn,
     AppSessionIn,
     AppSessionOut,
@@ -138,7 +139,7 @@ def list_payments(query: PaymentsQuery):
     if query.status:
         statement = statement.where(Payment.status.in_(FILTERS[query.status]))
     if query.cursor:
-        statement = statement.where(Payment.id < int(query.cursor))
+        statement = statement.where(Payment.id < min(int(query.cursor), INT_MAX))
     payments = db.session.scalars(statement).all()
     page = payments[: query.limit]
     more = len(payments) > query.limit

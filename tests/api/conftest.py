@@ -103,6 +103,6 @@ class Strada:
 
 @pytest.fixture
 def strada(make_test_app, generated):
-    app = make_test_app(APP_CONFIRM_GRACE=0.6, RECONCILE_AFTER=0, APP_SESSIONS_PER_ADDRESS=1000)
+    app = make_test_app(APP_CONFIRM_GRACE=2.0, RECONCILE_AFTER=0, APP_SESSIONS_PER_ADDRESS=1000)
     with LiveServer(app) as server:
         yield Strada(server, generated)

@@ -141,7 +141,7 @@ def test_books_equal_the_sandbox_after_reconcile(strada):
     strada.on_sheet(payments[2], "quit")  # the web view never loaded the cancel URL
     answer = requests.post(f"{strada.url}/api/v1/reconcile", headers=bearer(MERCHANT_API_KEY), timeout=60)
     assert answer.status_code == 200
-    time.sleep(strada.app.config["APP_CONFIRM_GRACE"] + 0.3)
+    time.sleep(strada.app.config["APP_CONFIRM_GRACE"] + 1.1)  # stored times have whole seconds
     answer = requests.post(f"{strada.url}/api/v1/reconcile", headers=bearer(MERCHANT_API_KEY), timeout=60)
     changed = {entry["order_id"] for entry in answer.json()["changed"]}
     assert payments[1].order_id in changed
