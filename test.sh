@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements-dev.txt
 source scripts/chromium.sh
+source scripts/java.sh
 source scripts/wrk.sh
 exec .venv/bin/python -m pytest "$@"

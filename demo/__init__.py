@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import schema
 from .extensions import csrf, db
+from .framing import FRAMEABLE_BY_SELF
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -42,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     secure(app)
     schema.init_app(app)
 
-    from . import assets, catalog, console, errors, filters, payments, presenter, sandbox, subscriptions
+    from . import api, assets, catalog, console, errors, filters, payments, presenter, sandbox, subscriptions
 
     assets.init_app(app)
     filters.init_app(app)
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(presenter.bp)
     app.register_blueprint(subscriptions.bp)
     payments.init_app(app)
+    api.init_app(app)
 
     with app.app_context():
         schema.upgrade_schema()
@@ -92,7 +94,8 @@ def secure(app: Flask) -> None:
 
 class SameHeadersTalisman(Talisman):
     """Talisman whose headers are built once per scheme, then copied onto each response. They are the same for
-    every response of this app: no view has its own Talisman options and the CSP has no nonce."""
+    every response of this app (no view has its own Talisman options and the CSP has no nonce), except that a
+    response marked by framing.frameable_by_self may be framed by this site's own pages."""
 
     def init_app(self, app: Flask, **options) -> None:
         super().init_app(app, **options)
@@ -106,4 +109,9 @@ class SameHeadersTalisman(Talisman):
             headers = super()._set_response_headers(blank).headers
             self.built[https] = [(name, value) for name, value in headers.items() if name not in own]
         response.headers.update(self.built[https])
+        if getattr(response, FRAMEABLE_BY_SELF, False):
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            policy = response.headers["Content-Security-Policy"]
+            framed = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+            response.headers["Content-Security-Policy"] = framed
         return response

@@ -38,6 +38,13 @@ ENV_KEYS = (
     "TRUSTED_HOSTS",
     "BEHIND_HTTPS_PROXY",
     "IN_FLIGHT_SECONDS",
+    "MERCHANT_API_KEY",
+    "APP_SESSION_TTL",
+    "APP_SESSIONS_PER_ADDRESS",
+    "APP_SESSION_WINDOW",
+    "APP_CONFIRM_GRACE",
+    "STRADA_APP_SCHEME",
+    "STRADA_ANDROID_PACKAGE",
 )
 INT_KEYS = {
     "SANDBOX_PAYMENT_TTL",
@@ -47,8 +54,11 @@ INT_KEYS = {
     "CONSOLE_SIGN_IN_FAILURES",
     "CONSOLE_SIGN_IN_FAILURES_ALL",
     "CONSOLE_SIGN_IN_WINDOW",
+    "APP_SESSION_TTL",
+    "APP_SESSIONS_PER_ADDRESS",
+    "APP_SESSION_WINDOW",
 }
-FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS", "IN_FLIGHT_SECONDS"}
+FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS", "IN_FLIGHT_SECONDS", "APP_CONFIRM_GRACE"}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
 BOOL_KEYS = {"BEHIND_HTTPS_PROXY"}  # 1/true/yes
 
@@ -97,6 +107,15 @@ class Config:
     # Host names (and IPs) the app answers to; None: localhost, this machine's names and LAN addresses. The host of
     # PUBLIC_BASE_URL is always added (see trusted_hosts). A leading dot allows subdomains (".example.com").
     TRUSTED_HOSTS: list[str] | None = None
+    # The Strada app API (/api/v1). A merchant key for scripts; unset: generated once into instance/merchant_api_key
+    # (./run.sh prints it). More keys are made in the console.
+    MERCHANT_API_KEY: str | None = None
+    APP_SESSION_TTL = 30 * 24 * 3600  # seconds an app token lives
+    APP_SESSIONS_PER_ADDRESS = 30  # app sessions one client address may create per APP_SESSION_WINDOW seconds
+    APP_SESSION_WINDOW = 600
+    APP_CONFIRM_GRACE = 30.0  # 앱이 승인: seconds the app has to confirm before recovery approves the kept pg_token
+    STRADA_APP_SCHEME = "strada"  # the app's custom URL scheme: <scheme>://payments/<order_id>
+    STRADA_ANDROID_PACKAGE = "com.strada.app"  # the Android app's package, for the intent:// hand-over link
     # Served over https behind one reverse proxy (that sets X-Forwarded-Proto/-For/-Host): trust those headers
     # (werkzeug's ProxyFix, one hop) and mark the session cookie Secure.
     BEHIND_HTTPS_PROXY = False
@@ -132,6 +151,11 @@ def persistent_secret_key(instance_path: str) -> str:
 def persistent_admin_password(instance_path: str) -> str:
     """The console password generated once and kept in instance/admin_password (when ADMIN_PASSWORD is unset)."""
     return persistent_secret(instance_path, "admin_password", secrets.token_urlsafe(12))
+
+
+def persistent_merchant_api_key(instance_path: str) -> str:
+    """The merchant API key generated once and kept in instance/merchant_api_key (when MERCHANT_API_KEY is unset)."""
+    return persistent_secret(instance_path, "merchant_api_key", "sm_" + secrets.token_urlsafe(32))
 
 
 def persistent_secret(instance_path: str, name: str, fresh: str) -> str:

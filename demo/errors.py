@@ -1,6 +1,8 @@
 """Friendly error pages (Korean) for 4xx and 500, and the refusal of input no route can store (NUL bytes)."""
 
-from flask import Flask, abort, render_template, request
+from collections.abc import Callable
+
+from flask import Flask, Response, abort, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -18,6 +20,8 @@ MESSAGES = {
 }
 
 
+# Path prefixes whose errors are not pages (a JSON API): prefix → its handler (the Strada app API registers one).
+JSON_ERRORS: dict[str, Callable[[HTTPException], Response]] = {}
 ORDER_PAGES = ("/payments/", "/orders")  # a missing one is most likely a mistyped or expired order link
 ORDER_NOT_FOUND = ("주문을 찾을 수 없습니다", "주문 링크가 잘못되었거나 없는 주문입니다. 내 주문에서 다시 찾아 주세요.")
 
@@ -32,6 +36,9 @@ def error_page(code: int, title: str, hint: str, detail: str | None = None):
 
 
 def render_error(error: HTTPException):
+    for prefix, handler in JSON_ERRORS.items():
+        if request.path.startswith(prefix):
+            return handler(error)
     fallback = ("요청을 처리할 수 없습니다", "입력한 내용을 확인해 주세요.")
     order_missing = error.code == 404 and request.path.startswith(ORDER_PAGES)
     title, hint = ORDER_NOT_FOUND if order_missing else MESSAGES.get(error.code, fallback)

@@ -13,7 +13,7 @@ from pathlib import Path
 import segno
 from dotenv import load_dotenv
 
-from .config import Config, lan_address, persistent_admin_password, persistent_secret_key
+from .config import Config, lan_address, persistent_admin_password, persistent_merchant_api_key, persistent_secret_key
 from .console.auth import sign_in_token
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -63,7 +63,9 @@ def main() -> None:
     print(f"\n  Strada Pay 데모\n  이 컴퓨터:  http://localhost:{port}\n  같은 Wi-Fi: {lan_url}")
     print(f"  PUBLIC_BASE_URL={os.environ['PUBLIC_BASE_URL']}\n")
     print(f"  판매자 콘솔 비밀번호: {password}")
-    print(f"  원클릭 로그인 ({minutes}분 동안 유효): http://localhost:{port}/console/login?token={token}\n")
+    print(f"  원클릭 로그인 ({minutes}분 동안 유효): http://localhost:{port}/console/login?token={token}")
+    merchant_key = os.environ.get("MERCHANT_API_KEY") or persistent_merchant_api_key(str(INSTANCE))
+    print(f"  판매자 API 키 (/api/v1, 문서 http://localhost:{port}/api/v1/docs): {merchant_key}\n")
     segno.make(lan_url, error="l").terminal(compact=True)
     print()
     sys.stdout.flush()

@@ -15,6 +15,7 @@ settings.load_profile("strada")
 
 
 ADMIN_PASSWORD = "test-console-password"
+MERCHANT_API_KEY = "sm_test-merchant-key"
 
 
 def sign_in(client):
@@ -34,6 +35,7 @@ def make_app(tmp_path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "MERCHANT_API_KEY": MERCHANT_API_KEY,
         "DATABASE_URL": database_url(tmp_path),
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,

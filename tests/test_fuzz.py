@@ -110,8 +110,16 @@ PAGE_ROUTES = [
     *[("POST", f"/subscriptions/{{sub}}/{action}", [], "form") for action in ("charge", "deactivate", "check")],
     ("POST", "/subscriptions/charge-due", [], "form"),
     ("POST", "/subscriptions/clock", ["action"], "form"),
+    ("GET", "/app/return/{order}/approve", ["pg_token"], "args"),
+    ("GET", "/app/return/{order}/cancel", [], "args"),
+    ("GET", "/app/return/{order}/fail", [], "args"),
+    ("GET", "/console/api", [], "args"),
+    ("POST", "/console/api/keys", ["label"], "form"),
+    ("POST", "/console/api/keys/{key}/revoke", [], "form"),
+    ("POST", "/console/api/app-sessions/{key}/revoke", [], "form"),
 ]
-NOT_PAGES = re.compile(r"^/(static/|sandbox/kakaopay/(online/|v1/|openapi\.json))")
+# JSON APIs have their own contract tests (schemathesis): the sandbox's and the Strada app API.
+NOT_PAGES = re.compile(r"^/(static/|api/v1/|sandbox/kakaopay/(online/|v1/|openapi\.json))")
 HANGUL = re.compile(r"[가-힣]")
 
 
@@ -175,6 +183,7 @@ def path_part(world: World, name: str, as_console: bool):
         "token": world.own_tokens,
         "slug": ["choco-pie", "americano"],
         "sub": ["no-such-subscription"],
+        "key": ["1", "2", "999"],
     }[name]
     junk = values.map(lambda text: quote(text, safe=""))
     # mostly real ids, to get past the 404 (Hypothesis favours small integers, so 1..3 are the common draws)

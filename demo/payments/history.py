@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from ..console.auth import merchant_required
 from ..extensions import db
 from . import bp
-from .models import Payment, Status, flow_label
+from .models import Payment, ReturnMode, Status, flow_label
 from .reconcile import reconcile
 from .views import page_or_partial, whole_number
 
@@ -29,6 +29,7 @@ ROW_COLUMNS = (
     Payment.flow,
     Payment.created_at,
     Payment.approved_at,
+    Payment.return_mode,
 )
 STATEMENTS_KEPT = 64  # per process, per kind: the statements of the filters and pages asked for most recently
 MARKER = "0rder1d"  # an order id that the URL converter leaves as it is
@@ -111,6 +112,7 @@ def history():
         filters=FILTERS,
         labels=Status.LABELS,
         flow_label=flow_label,
+        return_mode_labels=ReturnMode.LABELS,
         receipt_url=receipt_urls(),
         live=any(p.status in Status.IN_FLIGHT for p in payments),
     )

@@ -36,6 +36,16 @@ class Status:
     }
 
 
+class ReturnMode:
+    """How a payment made for the Strada app comes back from KakaoTalk (DESIGN.md, "Back from KakaoTalk")."""
+
+    SERVER = "server"  # 서버가 승인: the bridge approves
+    APP = "app"  # 앱이 승인: the bridge keeps pg_token, the app's confirm approves (recovery after a grace)
+    SCHEME = "scheme"  # 해결방법2 그대로: callback URLs in the app's custom scheme (KakaoPay refuses them, −799)
+
+    LABELS = {SERVER: "서버가 승인 (권장)", APP: "앱이 승인", SCHEME: "해결방법2 그대로"}
+
+
 FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카카오톡 앱"}
 SERVER_FLOW = "server"  # a subscription's later charge: server to server, no page at all
 
@@ -91,6 +101,9 @@ class Payment(db.Model):
     # The one approve attempt in flight: held until this time (a crashed worker's claim lapses, recovery may retake it).
     claimed_until: Mapped[datetime | None]
     refund_claimed: Mapped[bool] = mapped_column(default=False)  # a refund is in flight (requested or unknown)
+    # A payment made through the Strada app's API: how it comes back from KakaoTalk (server | app | scheme, see
+    # service.ReturnMode); None for the web's checkout.
+    return_mode: Mapped[str | None] = mapped_column(String(10))
 
     events: Mapped[list["PaymentEvent"]] = relationship(
         back_populates="payment", order_by="PaymentEvent.id", cascade="all, delete-orphan"
@@ -109,6 +122,10 @@ class Payment(db.Model):
     @property
     def status_label(self) -> str:
         return Status.LABELS[self.status]
+
+    @property
+    def return_mode_label(self) -> str | None:
+        return ReturnMode.LABELS.get(self.return_mode)
 
     @property
     def cancel_available_amount(self) -> int:

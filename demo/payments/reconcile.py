@@ -18,6 +18,11 @@ PAID_LOOKBACK = timedelta(days=3)  # how far back paid payments are checked for 
 
 def reconcile(older_than: int) -> list[str]:
     """Sync every payment that may disagree; one line per payment that changed, in words."""
+    return [f"{order_id}: {', '.join(words)}" for order_id, words in reconcile_changes(older_than)]
+
+
+def reconcile_changes(older_than: int) -> list[tuple[str, list[str]]]:
+    """Sync every payment that may disagree; (order id, what changed in words) per payment that changed."""
     cutoff = now() - timedelta(seconds=older_than)
     query = select(Payment).where(
         or_(
@@ -29,5 +34,5 @@ def reconcile(older_than: int) -> list[str]:
     changes = []
     for payment in db.session.scalars(query.order_by(Payment.id)).all():
         if words := service.sync(payment):
-            changes.append(f"{payment.order_id}: {', '.join(words)}")
+            changes.append((payment.order_id, words))
     return changes

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
 from ..extensions import db, guarded_update, insert_row
-from .models import ApiExchange, Payment, PaymentEvent, Status, new_order_id, now
+from .models import ApiExchange, Payment, PaymentEvent, ReturnMode, Status, new_order_id, now
 from .providers import PaymentError, get_provider, public_base_url
 from .providers.base import Approval, Exchange, Lookup, Order, Refund
 from .refund_records import RefundRecord, RefundState
@@ -79,9 +79,27 @@ def callback_url(endpoint: str, order_id: str) -> str:
     return public_base_url() + url_for(endpoint, order_id=order_id)
 
 
-def start(product: Product, quantity: int, flow: str, user_id: str, recurring: bool = False) -> Payment:
+def callback_urls(order_id: str, return_mode: str | None) -> dict[str, str]:
+    """approval_url, cancel_url and fail_url: the web's, the app bridge's, or (scheme) the app's own deep links."""
+    names = {"approval_url": "approve", "cancel_url": "cancel", "fail_url": "fail"}
+    if return_mode == ReturnMode.SCHEME:
+        base = f"{current_app.config['STRADA_APP_SCHEME']}://payments/{order_id}"
+        return {key: f"{base}/{name}" for key, name in names.items()}
+    blueprint = "payments" if return_mode is None else "app_return"
+    return {key: callback_url(f"{blueprint}.{name}", order_id) for key, name in names.items()}
+
+
+def start(
+    product: Product,
+    quantity: int,
+    flow: str,
+    user_id: str,
+    recurring: bool = False,
+    return_mode: str | None = None,
+) -> Payment:
     """Create the order, call ready and keep tid and every redirect URL. Raises PaymentError (payment stored failed).
-    ``recurring``: the first payment of a subscription (the provider's recurring merchant id)."""
+    ``recurring``: the first payment of a subscription (the provider's recurring merchant id); ``return_mode``: a
+    payment for the Strada app (its callbacks are the app bridge's, see ReturnMode), None for the web."""
     amounts = product.amounts(quantity)
     provider = get_provider(recurring)
     item = dict(
@@ -100,6 +118,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
         flow=flow,
         status=Status.READY,
         recurring=recurring,
+        return_mode=return_mode,
         **item,
     )
     db.session.add(payment)
@@ -110,9 +129,7 @@ def start(product: Product, quantity: int, flow: str, user_id: str, recurring: b
         order_id=payment.order_id,
         user_id=user_id,
         **item,
-        approval_url=callback_url("payments.approve", payment.order_id),
-        cancel_url=callback_url("payments.cancel", payment.order_id),
-        fail_url=callback_url("payments.fail", payment.order_id),
+        **callback_urls(payment.order_id, return_mode),
     )
     try:
         ready = provider.ready(order)
@@ -174,6 +191,51 @@ def approve(payment: Payment, pg_token: str) -> PaymentError | None:
         time.sleep(0.2)
         db.session.refresh(payment)
     return attempt_approve(payment)
+
+
+def keep_pg_token(payment: Payment, pg_token: str) -> bool:
+    """The app bridge's first step: store a callback's pg_token on a ready payment before anything else (the latest
+    callback's wins; a forged one is refused by approve later and cleared). 앱이 승인 stops here until the app
+    confirms. True when it was stored."""
+    kept = guarded_update(payment, (Status.READY,), pg_token=pg_token, updated_at=now())
+    if kept:
+        waits = payment.return_mode == ReturnMode.APP
+        cause = "pg_token 수신: 앱의 승인 요청을 기다립니다" if waits else "pg_token 수신 (보관)"
+        insert_row(PaymentEvent, payment_id=payment.id, from_status=Status.READY, to_status=Status.READY, cause=cause)
+    db.session.commit()
+    return kept
+
+
+def confirm(payment: Payment, pg_token: str | None = None) -> PaymentError | None:
+    """The app's confirm: approve with ``pg_token``, else the one a callback stored. A payment already approved,
+    finished or being approved is left as it is (the caller shows it). Returns the error when it could not be
+    approved now; with no pg_token at all, KakaoPay's own answer to that (−701)."""
+    token = pg_token or payment.pg_token
+    if payment.status != Status.READY:
+        return None
+    if token is None:
+        return PaymentError(-701, "아직 사용자가 결제를 마치지 않았습니다.")
+    return approve(payment, token)
+
+
+def confirm_overdue(payment: Payment) -> bool:
+    """A kept pg_token (앱이 승인) whose app did not confirm within APP_CONFIRM_GRACE: recovery approves it."""
+    grace = timedelta(seconds=current_app.config["APP_CONFIRM_GRACE"])
+    return payment.status == Status.READY and payment.pg_token is not None and now() - payment.updated_at >= grace
+
+
+def abandon(payment: Payment, cause: str) -> None:
+    """The app says the user quit or the payment failed: finish only what the order API confirms. A payment the
+    user has paid is approved instead (with the kept pg_token); a pending one stays as it is. Raises PaymentError
+    when the provider cannot tell."""
+    if payment.status != Status.READY or payment.tid is None:
+        return
+    lookup = lookup_order(payment)
+    note(payment, f"{cause} (카카오페이 상태 {lookup.provider_status})")
+    if lookup.state == "authorized" and payment.pg_token:
+        approve(payment, payment.pg_token)
+    elif lookup.state in ("paid", "cancelled", "failed"):
+        settle_approval(payment, lookup)
 
 
 def attempt_approve(payment: Payment) -> PaymentError | None:
@@ -282,12 +344,15 @@ def needs_check(payment: Payment) -> bool:
     the receipt's polls back off from there), a refund in flight, or a stale payment."""
     if payment.status == Status.APPROVING:
         return payment.checked_at is None or now() - payment.checked_at >= RECHECK_AFTER
-    return payment.refund_claimed or is_stale(payment)
+    return payment.refund_claimed or is_stale(payment) or confirm_overdue(payment)
 
 
 def sync(payment: Payment) -> list[str]:
     """Bring one payment in line with the provider's order API. Returns what changed, in words (empty: nothing)."""
     before = payment.status_label
+    if confirm_overdue(payment):  # 앱이 승인 without the app's confirm: nothing is lost, the server approves
+        note(payment, "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다")
+        approve(payment, payment.pg_token)
     if payment.tid is None:
         transition(payment, (Status.READY,), Status.FAILED, "결제 준비 응답이 없어 종료")
         return [f"{before} → {payment.status_label}"] if payment.status_label != before else []

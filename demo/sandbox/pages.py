@@ -8,10 +8,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import segno
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import bindparam, select
 
 from ..extensions import db
+from ..framing import frameable_by_self
 from . import bp, ledger
 from .models import BEFORE_PAYMENT, CARD_COMPANIES, SandboxMessage, SandboxPayment, now
 
@@ -125,10 +126,15 @@ def watch(token: str):
     return "", 200, {"HX-Redirect": url_for(SHEETS[via_arg(request.args)], token=token)}
 
 
+def in_app(page: str, via: str):
+    """The app's sheet and keypad may be shown by an app's web view: the Strada app shell frames them (same site)."""
+    return frameable_by_self(make_response(page)) if via == "app" else page
+
+
 def sheet(token: str, via: str):
     payment = load(token)
     ledger.open_sheet(payment)
-    return render_template(
+    page = render_template(
         "sandbox/sheet.html",
         payment=payment,
         via=via,
@@ -138,6 +144,7 @@ def sheet(token: str, via: str):
         seconds_left=ledger.seconds_left(payment),
         done_url=merchant_url(payment),
     )
+    return in_app(page, via)
 
 
 @bp.get(PAGE + "scan")
@@ -188,7 +195,7 @@ def password_page(token: str):
     if payment.status not in BEFORE_PAYMENT:
         return redirect(url_for(SHEETS[via], token=token), 303)
     method, card = chosen_method(request.args)
-    return render_template(
+    page = render_template(
         "sandbox/password.html",
         payment=payment,
         via=via,
@@ -201,6 +208,7 @@ def password_page(token: str):
         error=request.args.get("error"),
         seconds_left=ledger.seconds_left(payment),
     )
+    return in_app(page, via)
 
 
 def keypad(token: str, via: str, form, **extra):

@@ -1,0 +1,104 @@
+"""The payment resource: what an app (its buyer) or a merchant key sees of a payment. An app never sees tid, aid,
+cid or a pg_token."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import bindparam, func, select
+
+from ..extensions import db
+from ..payments.models import Payment, PaymentEvent, Status, now
+from ..payments.providers import public_base_url
+
+PAYABLE_FOR = timedelta(minutes=15)  # KakaoPay keeps a ready payment payable for 15 minutes
+LATEST_EVENT = select(func.max(PaymentEvent.id)).where(PaymentEvent.payment_id == bindparam("payment_id"))
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Stored times are the server's local wall clock: ISO 8601 with its offset (in Korea +09:00)."""
+    return None if moment is None else moment.astimezone().isoformat()
+
+
+def absolute(endpoint: str, **values) -> str:
+    return public_base_url() + url_for(endpoint, **values)
+
+
+def payable(payment: Payment) -> bool:
+    return payment.status == Status.READY and payment.tid is not None and now() < payment.created_at + PAYABLE_FOR
+
+
+def status_reason(payment: Payment) -> str | None:
+    if payment.failure_code:
+        return f"[{payment.failure_code}] {payment.failure_message or ''}".strip()
+    return None
+
+
+def card(info: dict | None) -> dict | None:
+    if not info:
+        return None
+    return {
+        "issuer": info.get("kakaopay_issuer_corp"),
+        "purchaser": info.get("kakaopay_purchase_corp"),
+        "bin": info.get("bin"),
+        "install_month": info.get("install_month"),
+    }
+
+
+def next_action(payment: Payment) -> dict | None:
+    if not payable(payment):
+        return None
+    urls = payment.redirect_urls or {}
+    return {
+        "type": "open_kakaopay",
+        "app_url": urls["app"],
+        "android_app_scheme": urls.get("android_app_scheme"),
+        "ios_app_scheme": urls.get("ios_app_scheme"),
+        "mobile_url": urls["mobile"],
+        "pc_url": urls["pc"],
+    }
+
+
+def payment_json(payment: Payment, merchant: bool) -> dict:
+    body = {
+        "order_id": payment.order_id,
+        "status": payment.status,
+        "status_label": payment.status_label,
+        "status_reason": status_reason(payment),
+        "return_mode": payment.return_mode,
+        "item": {"product": payment.item_code, "name": payment.item_name, "quantity": payment.quantity},
+        "amount": {
+            "total": payment.total_amount,
+            "tax_free": payment.tax_free_amount,
+            "vat": payment.vat_amount,
+            "supply": payment.total_amount - payment.tax_free_amount - payment.vat_amount,
+        },
+        "canceled_amount": payment.canceled_amount,
+        "cancel_available_amount": payment.cancel_available_amount,
+        "method": payment.payment_method_type,
+        "card": card(payment.card_info),
+        "created_at": iso(payment.created_at),
+        "approved_at": iso(payment.approved_at),
+        "expires_at": iso(payment.created_at + PAYABLE_FOR),
+        "refunds": [refund_json(entry) for entry in payment.refunds],
+        "links": {
+            "self": absolute("api.get_payment", order_id=payment.order_id),
+            "receipt": absolute("payments.receipt", order_id=payment.order_id),
+        },
+        "version": db.session.scalar(LATEST_EVENT, {"payment_id": payment.id}) or 0,
+        "next_action": next_action(payment),
+    }
+    if merchant:
+        body["provider"] = {"name": payment.provider, "tid": payment.tid, "aid": payment.aid}
+    return body
+
+
+def refund_json(entry) -> dict:
+    return {"amount": entry.amount, "state": entry.state, "created_at": iso(entry.created_at)}
+
+
+def etag(body: dict) -> str:
+    """A strong ETag of exactly what is answered (the version, the expiry of next_action, everything)."""
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f'"{digest[:32]}"'

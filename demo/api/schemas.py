@@ -1,0 +1,211 @@
+"""The API's request and response bodies as pydantic models: flask-openapi3 validates requests with them and the
+OpenAPI document's schemas are generated from them."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..catalog.views import MAX_QUANTITY
+from ..payments.models import Status
+
+StatusValue = Literal["ready", "approving", "approved", "partially_refunded", "refunded", "cancelled", "failed"]
+ReturnModeValue = Literal["server", "app", "scheme"]
+INT_MAX = 2**31 - 1  # the database's integer columns (PostgreSQL refuses a bigger bound value: no 500 for it)
+ORDER_ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="the payment's order id")
+assert set(StatusValue.__args__) == set(Status.LABELS)
+
+
+class Closed(BaseModel):
+    """A request body: unknown members are refused (a typo is an error, not a silent default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Requests
+
+
+class AppSessionIn(Closed):
+    device_name: str | None = Field(default=None, max_length=100, description="shown in the console's list")
+
+
+class PaymentIn(Closed):
+    product: str = Field(min_length=1, max_length=64, description="a product id from GET /products")
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    return_mode: ReturnModeValue = Field(
+        default="server",
+        description="how the payment comes back from KakaoTalk: server (서버가 승인, recommended), app (앱이 승인), "
+        "scheme (해결방법2 그대로: KakaoPay refuses it with −799)",
+    )
+
+
+class ConfirmIn(Closed):
+    pg_token: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9]+$", description="absent: the stored one"
+    )
+
+
+class AbandonIn(Closed):
+    reason: Literal["quit", "failed"]
+    message: str | None = Field(default=None, max_length=200)
+
+
+class RefundIn(Closed):
+    amount: int | None = Field(default=None, ge=1, le=INT_MAX, description="absent: everything that is left")
+    seen_canceled: int = Field(ge=0, le=INT_MAX, description="canceled_amount as the caller last saw it")
+
+
+class OrderPath(BaseModel):
+    order_id: str = ORDER_ID
+
+
+class PaymentsQuery(BaseModel):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=10, pattern=r"^[0-9]+$", description="next_cursor of a page")
+    status: StatusValue | Literal["paid", "in_flight"] | None = None
+
+
+class IdempotencyHeader(BaseModel):
+    idempotency_key: str | None = Field(
+        default=None,
+        alias="Idempotency-Key",
+        max_length=255,
+        description="required: one key per intended operation; a retry with the same key and body gets the "
+        "stored answer (kept 24 h)",
+    )
+
+
+class IfNoneMatchHeader(BaseModel):
+    if_none_match: str | None = Field(default=None, alias="If-None-Match", max_length=200)
+
+
+# Responses
+
+
+class AppSessionOut(BaseModel):
+    token: str = Field(description="the bearer token, shown only in this answer")
+    user_id: str
+    expires_at: datetime
+
+
+class Product(BaseModel):
+    id: str
+    name: str
+    price: int
+    tax_free: bool
+    recurring: bool
+
+
+class ProductList(BaseModel):
+    items: list[Product]
+
+
+class Item(BaseModel):
+    product: str | None
+    name: str
+    quantity: int
+
+
+class Amount(BaseModel):
+    total: int
+    tax_free: int
+    vat: int
+    supply: int
+
+
+class Card(BaseModel):
+    issuer: str | None
+    purchaser: str | None
+    bin: str | None
+    install_month: str | None
+
+
+class RefundOut(BaseModel):
+    amount: int
+    state: Literal["requested", "done", "failed", "unknown"]
+    created_at: datetime
+
+
+class Links(BaseModel):
+    self: str
+    receipt: str
+
+
+class NextAction(BaseModel):
+    type: Literal["open_kakaopay"]
+    app_url: str
+    android_app_scheme: str | None
+    ios_app_scheme: str | None
+    mobile_url: str
+    pc_url: str
+
+
+class ProviderRef(BaseModel):
+    name: str
+    tid: str | None
+    aid: str | None
+
+
+class Payment(BaseModel):
+    order_id: str
+    status: StatusValue
+    status_label: str = Field(description="the status in the UI's Korean words")
+    status_reason: str | None
+    return_mode: ReturnModeValue | None = Field(description="null for a payment made on the web")
+    item: Item
+    amount: Amount
+    canceled_amount: int
+    cancel_available_amount: int
+    method: Literal["CARD", "MONEY"] | None
+    card: Card | None
+    created_at: datetime
+    approved_at: datetime | None
+    expires_at: datetime
+    refunds: list[RefundOut]
+    links: Links
+    version: int = Field(description="grows with every change; the ETag follows it")
+    next_action: NextAction | None = Field(description="only while the payment can be paid")
+    provider: ProviderRef | None = Field(default=None, description="merchant keys only")
+
+
+class PaymentList(BaseModel):
+    items: list[Payment]
+    next_cursor: str | None
+
+
+class RefundResult(BaseModel):
+    refund: RefundOut
+    payment: Payment
+
+
+class Change(BaseModel):
+    order_id: str
+    changes: list[str]
+
+
+class ReconcileResult(BaseModel):
+    changed: list[Change]
+
+
+class InvalidParam(BaseModel):
+    name: str
+    reason: str
+
+
+class ProviderError(BaseModel):
+    code: int | str
+    message: str | None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="stable, snake_case")
+    detail: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+    provider: ProviderError | None = None
+    payment: Payment | None = Field(default=None, description="invalid_state: the payment as it really is")
+    retryable: bool | None = None
