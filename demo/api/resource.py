@@ -3,7 +3,7 @@ cid or a pg_token."""
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import url_for
 from sqlalchemy import bindparam, func, select
@@ -12,13 +12,15 @@ from ..extensions import db
 from ..payments.models import Payment, PaymentEvent, Status, now
 from ..payments.providers import public_base_url
 
+KST = timezone(timedelta(hours=9), "KST")  # Korea keeps no daylight saving time
 PAYABLE_FOR = timedelta(minutes=15)  # KakaoPay keeps a ready payment payable for 15 minutes
 LATEST_EVENT = select(func.max(PaymentEvent.id)).where(PaymentEvent.payment_id == bindparam("payment_id"))
 
 
 def iso(moment: datetime | None) -> str | None:
-    """Stored times are the server's local wall clock: ISO 8601 with its offset (in Korea +09:00)."""
-    return None if moment is None else moment.astimezone().isoformat()
+    """Stored times are the server's local wall clock; the API gives them in Korean time, ISO 8601 with +09:00 (the
+    same moment wherever the server runs)."""
+    return None if moment is None else moment.astimezone(KST).isoformat()
 
 
 def absolute(endpoint: str, **values) -> str:
