@@ -3,10 +3,11 @@ works offline; its setup is a static script, so the CSP stays script-src 'self')
 
 from functools import cache
 
-from flask import jsonify, render_template
+from flask import render_template
 
 from . import api
 from .openapi_docs import build_document
+from .problems import utf8_json
 
 VERSION = "1.0.0"
 
@@ -19,7 +20,7 @@ def document() -> dict:
 
 @api.get("/openapi.json", doc_ui=False)
 def openapi_json():
-    return jsonify(document())
+    return utf8_json(document())
 
 
 @api.get("/docs", doc_ui=False)

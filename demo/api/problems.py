@@ -48,9 +48,13 @@ class ApiProblem(Exception):
         return problem_response(self.status, self.body(), self.headers)
 
 
+def utf8_json(body: dict, status: int = 200, headers: dict | None = None, mimetype="application/json") -> Response:
+    """A JSON answer in UTF-8 with Korean as it is (jsonify would escape every Hangul syllable)."""
+    return Response(json.dumps(body, ensure_ascii=False), status, headers=headers or {}, mimetype=mimetype)
+
+
 def problem_response(status: int, body: dict, headers: dict | None = None) -> Response:
-    text = json.dumps(body, ensure_ascii=False)
-    return Response(text, status, headers=headers or {}, mimetype=PROBLEM_JSON)
+    return utf8_json(body, status, headers, PROBLEM_JSON)
 
 
 def unauthenticated(detail: str) -> ApiProblem:

@@ -1,7 +1,7 @@
 """The API's operations. Each parses (flask-openapi3, with the models of schemas.py), asks the payment service, and
 answers the payment resource (resource.py) or a problem."""
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app
 from sqlalchemy import select
 
 from ..catalog import cache as catalog_cache
@@ -15,7 +15,7 @@ from . import api
 from .auth import Caller, caller, open_app_session, require_app, require_merchant
 from .idempotency import run_once
 from .openapi_docs import error_responses, etag_header, json_response, links, payment_response
-from .problems import ApiProblem
+from .problems import ApiProblem, utf8_json
 from .resource import etag, iso, payment_json, refund_json
 from .schemas import (
     INT_MAX,
@@ -61,7 +61,7 @@ def invalid_state(payment: Payment, who: Caller, detail: str) -> ApiProblem:
 
 
 def answer(payment: Payment, who: Caller, status: int = 200) -> Response:
-    response = jsonify(payment_json(payment, who.is_merchant))
+    response = utf8_json(payment_json(payment, who.is_merchant))
     response.status_code = status
     return response
 
@@ -76,7 +76,7 @@ def create_app_session(body: AppSessionIn):
     """The token authenticates every later call of this install (`Authorization: Bearer <token>`)."""
     token, session = open_app_session(body.device_name)
     out = {"token": token, "user_id": session.user_id, "expires_at": iso(session.expires_at)}
-    return jsonify(out), 201
+    return utf8_json(out, 201)
 
 
 @api.get(
@@ -92,7 +92,7 @@ def list_products():
         {"id": p.slug, "name": p.name, "price": p.price, "tax_free": p.tax_free, "recurring": p.recurring}
         for p in products
     ]
-    return jsonify({"items": items})
+    return utf8_json({"items": items})
 
 
 def start_payment(who: Caller, body: PaymentIn) -> tuple[int, dict]:
@@ -144,7 +144,7 @@ def list_payments(query: PaymentsQuery):
     page = payments[: query.limit]
     more = len(payments) > query.limit
     items = [payment_json(payment, who.is_merchant) for payment in page]
-    return jsonify({"items": items, "next_cursor": str(page[-1].id) if more else None})
+    return utf8_json({"items": items, "next_cursor": str(page[-1].id) if more else None})
 
 
 @api.get(
@@ -170,7 +170,7 @@ def get_payment(path: OrderPath, header: IfNoneMatchHeader):
     sent = {value.strip() for value in (header.if_none_match or "").split(",")}
     if tag in sent or f"W/{tag}" in sent or "*" in sent:
         return Response(status=304, headers=headers)
-    response = jsonify(body)
+    response = utf8_json(body)
     response.headers.update(headers)
     return response
 
@@ -275,4 +275,4 @@ def create_refund(path: OrderPath, header: IdempotencyHeader, body: RefundIn):
 def run_reconcile():
     require_merchant()
     changed = reconcile_changes(current_app.config["RECONCILE_AFTER"])
-    return jsonify({"changed": [{"order_id": order_id, "changes": words} for order_id, words in changed]})
+    return utf8_json({"changed": [{"order_id": order_id, "changes": words} for order_id, words in changed]})
