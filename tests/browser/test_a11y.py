@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
 from ..subscriptions.conftest import Buyer
-from .axe import assert_accessible, horizontal_overflow
+from .axe import assert_accessible, horizontal_overflow, violations
 from .conftest import IPHONE_SAFARI, SCREENSHOTS, sign_in
 
 SCREENS = {
@@ -190,3 +190,10 @@ def test_a_pending_receipt_refreshes_itself_without_javascript(live_server, new_
     expect(page.get_by_test_id("outcome")).to_contain_text("결제를 기다리고 있습니다")
     shop.client.get(shop.path(shop.on_sheet(order_id, "quit")))
     expect(page.get_by_test_id("outcome")).to_contain_text("결제를 중단했습니다", timeout=8000)
+
+
+def test_axe_runs_the_experimental_rules_too(new_context):
+    """The presenter's old 가− button: a name without its visible text fails only an experimental rule."""
+    page = new_context(bypass_csp=True).new_page()
+    page.set_content('<html lang="ko"><title>t</title><main><button aria-label="글자 작게">가−</button></main></html>')
+    assert "label-content-name-mismatch" in [found["rule"] for found in violations(page)]

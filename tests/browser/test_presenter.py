@@ -57,7 +57,7 @@ def test_projector_scale_and_nothing_cut(live_server, new_context, shot):
     shot(page, "projector-larger")
     page.reload()
     assert size() > automatic * 1.25, "the chosen size is kept in this browser"
-    page.get_by_role("button", name="글자 크기 자동").click()
+    page.get_by_role("button", name="자동 글자 크기").click()
     assert size() == automatic
 
 
