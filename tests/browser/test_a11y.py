@@ -22,7 +22,15 @@ SCREENS = {
         "user_agent": IPHONE_SAFARI,
     },
 }
-SANDBOX_PAGES = ("sandbox-pc", "sandbox-scan", "sandbox-mobile", "sandbox-app")
+SANDBOX_PAGES = (
+    "sandbox-pc",
+    "sandbox-scan",
+    "sandbox-mobile",
+    "sandbox-app",
+    "sandbox-keypad",
+    "sandbox-tms",
+    "sandbox-closed",
+)
 
 
 @pytest.fixture
@@ -57,6 +65,7 @@ def every_page(app) -> dict[str, str]:
     shop = Shop(app)
     token = shop.payment(made["ready"]).redirect_urls["pc"].split("/")[-2]
     sheet = f"/sandbox/kakaopay/mockup/v1/{token}"
+    quit_token = shop.payment(made["quit"]).redirect_urls["pc"].split("/")[-2]
     return {
         "catalog": "/",
         "product": "/products/strada-plus",
@@ -72,6 +81,10 @@ def every_page(app) -> dict[str, str]:
         "sandbox-scan": f"{sheet}/scan",
         "sandbox-mobile": f"{sheet}/mInfo",
         "sandbox-app": f"{sheet}/aInfo",
+        "sandbox-keypad": f"{sheet}/password?via=mobile&method=CARD&card=신한카드&install_month=3",
+        "sandbox-tms": f"{sheet}/tms",
+        "sandbox-closed": f"/sandbox/kakaopay/mockup/v1/{quit_token}/mInfo",
+        "not-yet": f"/payments/{made['ready']}/approve?pg_token=forged0token0123",
         "talk-inbox": "/sandbox/kakaopay/talk",
         "error-404": "/products/nope",
         "error-404-order": "/payments/nope",
