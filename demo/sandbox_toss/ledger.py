@@ -124,15 +124,15 @@ def abort(payment: TossSandboxPayment, code: str, message: str, allowed: tuple[s
 def take_fault(payment: TossSandboxPayment) -> str | None:
     """The window's test option fails only the first confirm (one winner among parallel calls), so the demo shows
     the merchant recovering; TOSS_SANDBOX_FAULT fails every confirm."""
-    taken = 0
-    if payment.fault:
+    fault, taken = payment.fault, 0
+    if fault:
         taken = db.session.execute(
             update(TossSandboxPayment)
-            .where(TossSandboxPayment.id == payment.id, TossSandboxPayment.fault == payment.fault)
+            .where(TossSandboxPayment.id == payment.id, TossSandboxPayment.fault == fault)
             .values(fault=None)
         ).rowcount
         db.session.commit()
-    return (payment.fault if taken else None) or current_app.config.get("TOSS_SANDBOX_FAULT") or None
+    return (fault if taken else None) or current_app.config.get("TOSS_SANDBOX_FAULT") or None
 
 
 def confirm(payment: TossSandboxPayment, order_id: str, amount: int) -> TossSandboxPayment:

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..extensions import csrf, db
@@ -47,7 +47,8 @@ def no_store(response):
 @bp.get("/v2/standard")
 def sdk():
     """The browser SDK (``<script src=".../v2/standard">``): ``TossPayments(clientKey)`` as the real one."""
-    return send_file(STATIC / "sdk.js", mimetype="text/javascript", max_age=300)
+    script = (STATIC / "sdk.js").read_bytes()
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "public, max-age=300"})
 
 
 def window_error(code: str, message: str):
