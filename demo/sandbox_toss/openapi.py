@@ -16,7 +16,8 @@ AMOUNT = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 def nullable(schema: dict) -> dict:
     if "$ref" in schema:
         return {"anyOf": [schema, {"type": "null"}]}
-    return {**schema, "type": [schema["type"], "null"]}
+    extra = {"enum": [*schema["enum"], None]} if "enum" in schema else {}
+    return {**schema, "type": [schema["type"], "null"], **extra}
 
 
 def ref(name: str) -> dict:

@@ -29,6 +29,11 @@ SEND_TIMEOUT = 10.0  # Toss gives up on an answer after about 10 s
 log = logging.getLogger(__name__)
 
 
+def clock() -> datetime:
+    """Now in Korea to the microsecond (the resend schedule is compressed to fractions of a second in tests)."""
+    return datetime.now(KST).replace(tzinfo=None)
+
+
 def created_at() -> str:
     """``2026-01-02T14:46:59.65327``: microseconds, trailing zeros trimmed, no offset (as real webhooks carry)."""
     moment = datetime.now(KST)
@@ -58,7 +63,7 @@ def queue(payment: TossSandboxPayment) -> None:
         payment_status=payment.status,
         url=url,
         body=json.dumps(body, ensure_ascii=False),
-        next_attempt_at=now(),
+        next_attempt_at=clock(),
     )
 
 
@@ -106,7 +111,7 @@ def record(delivery: TossSandboxWebhookDelivery, http_status: int | None, error:
     else:
         wait = RETRY_MINUTES[delivery.retried_count] * current_app.config["TOSS_SANDBOX_WEBHOOK_MINUTE"]
         values |= {"status": "pending", "retried_count": delivery.retried_count + 1,
-                   "next_attempt_at": now() + timedelta(seconds=wait)}  # fmt: skip
+                   "next_attempt_at": clock() + timedelta(seconds=wait)}  # fmt: skip
     db.session.execute(
         update(TossSandboxWebhookDelivery).where(TossSandboxWebhookDelivery.id == delivery.id).values(**values)
     )
@@ -115,7 +120,7 @@ def record(delivery: TossSandboxWebhookDelivery, http_status: int | None, error:
 
 def deliver_due(limit: int = 50) -> int:
     """Send every due delivery this caller can claim; returns how many were sent (answered or not)."""
-    moment = now()
+    moment = clock()
     ids = db.session.scalars(
         select(TossSandboxWebhookDelivery.id)
         .where(due_condition(moment))

@@ -100,6 +100,6 @@ def test_receipt_page_for_paid_payments_only(toss):
 
 def test_try_page_calls_the_sdk(client):
     page = client.get("/sandbox/tosspayments/try").get_data(as_text=True)
-    assert SDK in page and "data-client-key=\"test_ck_" in page
+    assert SDK in page and 'data-client-key="test_ck_' in page
     result = client.get("/sandbox/tosspayments/try/fail?code=PAY_PROCESS_CANCELED&message=m&orderId=o")
     assert "PAY_PROCESS_CANCELED" in result.get_data(as_text=True)
