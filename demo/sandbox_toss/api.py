@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Flask, request
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..errors import render_error
 from ..extensions import csrf, db
@@ -139,7 +139,7 @@ def json_errors(app: Flask) -> None:
     registered before this one (another sandbox's, or the site's pages) answers as it did."""
     prefix = bp.url_prefix + API
     for code in HTTP_ERRORS:
-        earlier = next(iter(app.error_handler_spec[None].get(code, {}).values()), render_error)
+        earlier = app.error_handler_spec[None].get(code, {}).get(default_exceptions[code], render_error)
 
         def handler(error: HTTPException, earlier=earlier):
             if request.path.startswith(prefix):
