@@ -86,7 +86,10 @@ def window_refusal(form, amount: int | None, tax_free: str) -> str | None:
         "INVALID_CLIENT_KEY": form.get("clientKey", "") == current_app.config["TOSS_SANDBOX_CLIENT_KEY"],
         "INVALID_ORDER_ID": ORDER_ID.fullmatch(form.get("orderId", "")),
         "INVALID_ORDER_NAME": 0 < len(form.get("orderName", "")) <= 100,
-        "INVALID_AMOUNT_VALUE": amount is not None and tax_free.isdigit() and int(tax_free) <= amount,
+        "INVALID_AMOUNT_VALUE": amount is not None
+        and tax_free.isascii()
+        and tax_free.isdigit()
+        and int(tax_free) <= amount,
         "INCORRECT_SUCCESS_URL_FORMAT": absolute_url(form.get("successUrl", "")),
         "INCORRECT_FAIL_URL_FORMAT": absolute_url(form.get("failUrl", "")),
         "INVALID_METHOD": form.get("method", "") in METHODS,
