@@ -43,7 +43,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     secure(app)
     schema.init_app(app)
 
-    from . import api, assets, catalog, console, errors, filters, payments, presenter, sandbox, subscriptions
+    from . import (
+        api,
+        assets,
+        catalog,
+        console,
+        errors,
+        filters,
+        payments,
+        presenter,
+        sandbox,
+        sandbox_toss,
+        subscriptions,
+    )
 
     assets.init_app(app)
     filters.init_app(app)
@@ -53,6 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(payments.bp)
     if not app.config["KAKAOPAY_SECRET_KEY"]:  # with a real KakaoPay key, Kakao's stand-in has no business here
         app.register_blueprint(sandbox.bp)
+    if not (app.config["TOSS_SECRET_KEY"] or app.config["TOSS_CLIENT_KEY"]):  # likewise Toss's, with real Toss keys
+        sandbox_toss.init_app(app)
     app.register_blueprint(presenter.bp)
     app.register_blueprint(subscriptions.bp)
     payments.init_app(app)

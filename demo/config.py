@@ -28,6 +28,19 @@ ENV_KEYS = (
     "SANDBOX_SUBSCRIPTION_CIDS",
     "SANDBOX_SUBSCRIPTION_MONTHLY_LIMIT",
     "SANDBOX_SITE_DOMAINS",
+    "TOSS_SECRET_KEY",
+    "TOSS_CLIENT_KEY",
+    "TOSS_SANDBOX_SECRET_KEY",
+    "TOSS_SANDBOX_CLIENT_KEY",
+    "TOSS_SANDBOX_SESSION_TTL",
+    "TOSS_SANDBOX_CONFIRM_TTL",
+    "TOSS_SANDBOX_FAULT",
+    "TOSS_SANDBOX_SLOW_SECONDS",
+    "TOSS_SANDBOX_AMOUNT_MISMATCH",
+    "TOSS_SANDBOX_WEBHOOK_URL",
+    "TOSS_SANDBOX_WEBHOOK_MINUTE",
+    "TOSS_SANDBOX_WEBHOOK_POLL",
+    "TOSS_SANDBOX_WEBHOOK_THREAD",
     "STRADA_APP_UA_MARKER",
     "STALE_AFTER",
     "RECONCILE_AFTER",
@@ -57,10 +70,20 @@ INT_KEYS = {
     "APP_SESSION_TTL",
     "APP_SESSIONS_PER_ADDRESS",
     "APP_SESSION_WINDOW",
+    "TOSS_SANDBOX_SESSION_TTL",
+    "TOSS_SANDBOX_CONFIRM_TTL",
 }
-FLOAT_KEYS = {"KAKAOPAY_TIMEOUT", "SANDBOX_SLOW_SECONDS", "IN_FLIGHT_SECONDS", "APP_CONFIRM_GRACE"}
+FLOAT_KEYS = {
+    "KAKAOPAY_TIMEOUT",
+    "SANDBOX_SLOW_SECONDS",
+    "IN_FLIGHT_SECONDS",
+    "APP_CONFIRM_GRACE",
+    "TOSS_SANDBOX_SLOW_SECONDS",
+    "TOSS_SANDBOX_WEBHOOK_MINUTE",
+    "TOSS_SANDBOX_WEBHOOK_POLL",
+}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
-BOOL_KEYS = {"BEHIND_HTTPS_PROXY"}  # 1/true/yes
+BOOL_KEYS = {"BEHIND_HTTPS_PROXY", "TOSS_SANDBOX_WEBHOOK_THREAD"}  # 1/true/yes
 
 
 class Config:
@@ -87,6 +110,24 @@ class Config:
     # Kakao's 사이트 도메인: hosts callback URLs given at ready may use, comma-separated. Default: the host of
     # PUBLIC_BASE_URL (or of the request) plus localhost and 127.0.0.1.
     SANDBOX_SITE_DOMAINS: str | None = None
+    # Toss Payments: real test keys (API 개별 연동 키, test_sk_… / test_ck_…) unmount the Toss sandbox.
+    TOSS_SECRET_KEY: str | None = None
+    TOSS_CLIENT_KEY: str | None = None
+    # The Toss sandbox's key pair: the docs' own test pair (it guards nothing real).
+    TOSS_SANDBOX_SECRET_KEY = "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R"
+    TOSS_SANDBOX_CLIENT_KEY = "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq"
+    TOSS_SANDBOX_SESSION_TTL = 1800  # seconds an opened window stays payable (Toss: 30 minutes)
+    TOSS_SANDBOX_CONFIRM_TTL = 600  # seconds to confirm after the buyer authenticated (Toss: 10 minutes)
+    # Fault injection for every confirm: None, "reject" (403 REJECT_CARD_PAYMENT), "slow" (answers after
+    # TOSS_SANDBOX_SLOW_SECONDS), "server_error" (500). The window's 테스트 옵션 sets the same for one payment.
+    TOSS_SANDBOX_FAULT: str | None = None
+    TOSS_SANDBOX_SLOW_SECONDS = 12.0
+    TOSS_SANDBOX_AMOUNT_MISMATCH = "INVALID_REQUEST"  # Toss's code for a confirm amount unlike the window's [U]
+    # Where PAYMENT_STATUS_CHANGED webhooks go. None: <PUBLIC_BASE_URL>/payments/webhooks/tosspayments.
+    TOSS_SANDBOX_WEBHOOK_URL: str | None = None
+    TOSS_SANDBOX_WEBHOOK_MINUTE = 1.0  # seconds per minute of Toss's resend schedule (1, 4, 16 … 4096 minutes)
+    TOSS_SANDBOX_WEBHOOK_POLL = 1.0  # seconds between the dispatcher's rounds
+    TOSS_SANDBOX_WEBHOOK_THREAD: bool | None = None  # the per-process dispatcher; None: on unless TESTING
     STRADA_APP_UA_MARKER = "StradaApp"  # UA token of the Strada app's web view
     STALE_AFTER = 60  # seconds before viewing an in-flight payment asks the provider's order API
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving

@@ -19,6 +19,7 @@ from demo.sandbox.models import SandboxPayment
 
 from .conftest import drop_database, make_app, sign_in
 from .payments.conftest import Shop
+from .sandbox_toss.conftest import Toss
 
 NASTY = [
     "",
@@ -102,6 +103,34 @@ PAGE_ROUTES = [
     ("POST", "/sandbox/kakaopay/mockup/v1/{token}/tms", ["phone", "birth"], "form"),
     ("GET", "/sandbox/kakaopay/talk", [], "args"),
     ("POST", "/sandbox/kakaopay/talk", ["phone"], "form"),
+    ("GET", "/sandbox/tosspayments/v2/checkout/{window}", ["display"], "args"),
+    (
+        "POST",
+        "/sandbox/tosspayments/v2/checkout",
+        [
+            "clientKey",
+            "customerKey",
+            "method",
+            "amount",
+            "taxFreeAmount",
+            "orderId",
+            "orderName",
+            "successUrl",
+            "failUrl",
+            "customerName",
+            "display",
+        ],
+        "form",
+    ),  # fmt: skip
+    (
+        "POST",
+        "/sandbox/tosspayments/v2/checkout/{window}",
+        ["action", "display", "method", "card", "installment", "tosspay_source", "fault"],
+        "form",
+    ),
+    ("GET", "/sandbox/tosspayments/receipt/redirection", ["transactionId", "ref"], "args"),
+    ("GET", "/sandbox/tosspayments/try", [], "args"),
+    ("GET", "/sandbox/tosspayments/try/{outcome}", ["paymentType", "orderId", "paymentKey", "amount", "code"], "args"),
     ("POST", "/subscriptions", ["product", "flow"], "form"),
     ("GET", "/subscriptions/mine", [], "args"),
     ("GET", "/subscriptions/{sub}/cancel", [], "args"),
@@ -118,8 +147,10 @@ PAGE_ROUTES = [
     ("POST", "/console/api/keys/{key}/revoke", [], "form"),
     ("POST", "/console/api/app-sessions/{key}/revoke", [], "form"),
 ]
-# JSON APIs have their own contract tests (schemathesis): the sandbox's and the Strada app API.
-NOT_PAGES = re.compile(r"^/(static/|api/v1/|sandbox/kakaopay/(online/|v1/|openapi\.json))")
+# JSON APIs have their own contract tests (schemathesis): the sandboxes' and the Strada app API.
+NOT_PAGES = re.compile(
+    r"^/(static/|api/v1/|sandbox/kakaopay/(online/|v1/|openapi\.json)|sandbox/tosspayments/(v1/|openapi\.json|v2/standard$))"
+)
 HANGUL = re.compile(r"[가-힣]")
 
 
@@ -148,6 +179,7 @@ class World:
         me = Shop(app)
         self.own = [self.paid(me), me.start()]
         self.own_tokens = [me.sheet_url(order_id).split("/")[-2] for order_id in self.own]
+        self.toss_windows = [Toss(app).open().split("/")[-1] for _ in range(2)]
         self.stranger, self.console = me.client, sign_in(app.test_client())
         self.before = self.snapshot()
 
@@ -184,6 +216,8 @@ def path_part(world: World, name: str, as_console: bool):
         "slug": ["choco-pie", "americano"],
         "sub": ["no-such-subscription"],
         "key": ["1", "2", "999"],
+        "window": world.toss_windows,
+        "outcome": ["success", "fail"],
     }[name]
     junk = values.map(lambda text: quote(text, safe=""))
     # mostly real ids, to get past the 404 (Hypothesis favours small integers, so 1..3 are the common draws)
@@ -230,7 +264,9 @@ def test_no_5xx_and_no_change_to_others(world, route, data):
 def test_every_nasty_value_in_every_field(world, route):
     """Deterministic: each NASTY value alone in each field (the others valid-looking), as the console, on real ids."""
     method, path, params, where = route
-    path = path.format(order=world.own[0], token=world.own_tokens[1], slug="choco-pie")
+    path = path.format(
+        order=world.own[0], token=world.own_tokens[1], slug="choco-pie", window=world.toss_windows[1], outcome="fail"
+    )
     valid = {"quantity": "1", "product": "choco-pie", "flow": "mobile", "kind": "partial", "amount": "100"}
     valid |= {"seen_canceled": "0", "method": "MONEY", "action": "pay", "via": "scan", "phone": "01012345678"}
     for name in params:
