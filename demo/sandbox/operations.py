@@ -73,14 +73,20 @@ def find(data: dict) -> SandboxPayment:
     return payment
 
 
+# Kakao's own demo site: KakaoPay accepts callbacks there for every merchant (the official agent-toolkit's demo_payment
+# tool sends its approval, cancel and fail URLs to it).
+KAKAO_DEMO_DOMAIN = "payment-demo.kakaopay.com"
+
+
 def site_domains() -> set[str]:
-    """Kakao's 사이트 도메인: SANDBOX_SITE_DOMAINS, else the public host (or this request's) and loopback names."""
+    """Kakao's 사이트 도메인: SANDBOX_SITE_DOMAINS, else the public host (or this request's) and loopback names; and
+    always Kakao's demo domain."""
     configured = current_app.config.get("SANDBOX_SITE_DOMAINS")
     if configured:
         names = configured.split(",") if isinstance(configured, str) else configured
-        return {name.strip().lower() for name in names if name.strip()}
+        return {name.strip().lower() for name in names if name.strip()} | {KAKAO_DEMO_DOMAIN}
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return {(urlsplit(base).hostname or "").lower(), "localhost", "127.0.0.1"}
+    return {(urlsplit(base).hostname or "").lower(), "localhost", "127.0.0.1", KAKAO_DEMO_DOMAIN}
 
 
 def callback_url(data: dict, name: str) -> str:
