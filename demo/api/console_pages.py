@@ -35,7 +35,7 @@ def create_key():
     return api_page(201, new_key=create_merchant_key(label), new_label=label)
 
 
-@bp.post("/api/keys/<int:key_id>/revoke")
+@bp.post("/api/keys/<int(max=2147483647):key_id>/revoke")  # row ids are 32-bit: a bigger one is a 404
 @merchant_required
 def revoke_key(key_id: int):
     done = revoke(MerchantKey, key_id)
@@ -43,7 +43,7 @@ def revoke_key(key_id: int):
     return redirect(url_for(".api_access"), 303)
 
 
-@bp.post("/api/app-sessions/<int:session_id>/revoke")
+@bp.post("/api/app-sessions/<int(max=2147483647):session_id>/revoke")
 @merchant_required
 def revoke_app_session(session_id: int):
     done = revoke(AppSession, session_id)
