@@ -15,7 +15,7 @@ from ..browser.conftest import LiveServer
 @pytest.fixture
 def kakao_server(make_test_app):
     """The sandbox alone on 127.0.0.1, like KakaoPay's host; fault injection set per test."""
-    app = make_test_app(SANDBOX_SLOW_SECONDS=1.0)
+    app = make_test_app(SANDBOX_SLOW_SECONDS=4.0)
     with LiveServer(app) as server:
         yield server
 
@@ -25,7 +25,7 @@ def client(kakao_server, provider):
     settings = {
         **kakao_server.app.config,
         "KAKAOPAY_API_BASE": kakao_server.url + "/sandbox/kakaopay",
-        "KAKAOPAY_TIMEOUT": 0.5,
+        "KAKAOPAY_TIMEOUT": 2.0,  # well under the slow fault's 4 s, well over a loaded CI machine's answer
     }
     return PROVIDERS[provider].from_settings(settings, "http://unused", requests.Session())
 
@@ -96,7 +96,7 @@ def state_or_none(client, tid: str) -> str | None:
         return None
 
 
-def eventually(check, seconds: float = 5.0) -> bool:
+def eventually(check, seconds: float = 8.0) -> bool:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
