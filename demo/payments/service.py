@@ -27,7 +27,8 @@ from .refund_records import RefundRecord, RefundState
 NOT_TERMINAL = {-708, -701, -2}
 # Approve errors that mean "definitely not paid".
 DEFINITE_FAILURES = {-780, -723}
-RECHECK_AFTER = timedelta(seconds=2)  # an approving payment is asked about again after this, while someone looks
+RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
+TIMED_OUT = ("timeout", "connection")  # no answer: the call may still be running at the provider
 
 
 class RefundError(Exception):
@@ -238,8 +239,17 @@ def abandon(payment: Payment, cause: str) -> None:
         settle_approval(payment, lookup)
 
 
-def attempt_approve(payment: Payment) -> PaymentError | None:
-    """Call approve for a payment this request holds the claim of, and act on the answer's class."""
+def says_nothing(error: PaymentError) -> bool:
+    """An answer that tells neither paid nor not paid (5xx, malformed, an unexpected code): the call is over, so it
+    may be retried at once; the order API is asked first."""
+    known = NOT_TERMINAL | DEFINITE_FAILURES | {-702}
+    return error.code not in known and error.code not in TIMED_OUT
+
+
+def attempt_approve(payment: Payment, retries: int = 1) -> PaymentError | None:
+    """Call approve for a payment this request holds the claim of, and act on the answer's class. After an answer
+    that says nothing, try again at once (``retries`` times) if the order API has not settled it: a passing 5xx then
+    costs the buyer a fraction of a second, not the receipt's next poll."""
     try:
         approval = get_provider(payment.recurring).approve(
             payment.tid, payment.order_id, payment.user_id, payment.pg_token, payment.total_amount
@@ -247,6 +257,9 @@ def attempt_approve(payment: Payment) -> PaymentError | None:
     except PaymentError as error:
         record(payment, error.exchange)
         handle_approve_error(payment, error)
+        if retries and says_nothing(error) and payment.status == Status.APPROVING and claim(payment):
+            note(payment, "승인 재시도: 바로 다시 요청합니다")
+            return attempt_approve(payment, retries - 1)
         return error
     add_exchange(payment, approval.exchange)
     mark_approved(payment, approval, "결제 승인 완료")
@@ -262,7 +275,7 @@ def handle_approve_error(payment: Payment, error: PaymentError) -> None:
         transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
     elif error.code in DEFINITE_FAILURES:
         fail(payment, (Status.APPROVING,), "승인 실패", error, claimed_until=None)
-    elif error.code in ("timeout", "connection"):  # the call may still be running there: keep the claim
+    elif error.code in TIMED_OUT:  # the call may still be running there: keep the claim
         note(payment, f"승인 결과 확인 필요: {error}")
     else:  # an answer that tells nothing (5xx, malformed, unexpected code): ask the order API, retry later
         note(payment, f"승인 결과 확인 필요: {error}")
@@ -340,7 +353,7 @@ def is_stale(payment: Payment) -> bool:
 
 
 def needs_check(payment: Payment) -> bool:
-    """Viewing this payment should ask the provider: an approve whose outcome is open (not asked in the last ~2 s:
+    """Viewing this payment should ask the provider: an approve whose outcome is open (not asked in the last second:
     the receipt's polls back off from there), a refund in flight, or a stale payment."""
     if payment.status == Status.APPROVING:
         return payment.checked_at is None or now() - payment.checked_at >= RECHECK_AFTER

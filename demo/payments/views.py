@@ -102,8 +102,9 @@ def fail(order_id: str):
     return render_template("payments/receipt.html", payment=payment)
 
 
-# Seconds before the receipt asks again while something is open: ~2 s first, then backing off.
-POLL_DELAYS = (2, 3, 5, 8, 13, 20)
+# Seconds before the receipt asks again while something is open: every second at first (a fault that clears is seen
+# within a second or two), then backing off.
+POLL_DELAYS = (1, 1, 1, 2, 2, 3, 5, 8, 13, 20)
 
 
 @bp.get("/payments/<order_id>")

@@ -62,3 +62,11 @@ document.addEventListener("htmx:configRequest", (event) => {
   const field = document.querySelector("input[name='csrf_token']");
   if (field) event.detail.headers["X-CSRFToken"] = field.value;
 });
+
+// 승인 확인 중: [data-recheck] counts down to the receipt's next check (each htmx swap brings a fresh one).
+setInterval(() => {
+  document.querySelectorAll("[data-recheck]").forEach((el) => {
+    const left = Number(el.textContent) - 1;
+    if (left >= 0) el.textContent = String(left);
+  });
+}, 1000);

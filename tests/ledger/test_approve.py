@@ -25,7 +25,7 @@ def test_an_approve_with_an_unknown_outcome_ends_approved_once(ledger_app, shop,
     assert shop.payment(order_id).status in ("approving", "approved")  # never failed
     ledger_app.faults.settle()
     receipt = shop.client.post(f"/payments/{order_id}/check", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert shop.payment(order_id).status == "approved", receipt  # what the receipt's poll does ~2 s later
+    assert shop.payment(order_id).status == "approved", receipt  # what the receipt's poll does ~1 s later
     assert books(ledger_app) == []
 
 
@@ -98,7 +98,7 @@ def test_parallel_callbacks_approve_once(ledger_app, shop):
 
 def test_parallel_receipt_views_and_reconciles_recover_an_approving_payment_once(ledger_app, shop):
     """20 receipt views and reconcile clicks at once on a payment whose approve answer was lost."""
-    ledger_app.faults.inject("approve", "server_error")
+    ledger_app.faults.inject("approve", "server_error", times=2)  # the at-once retry too
     order_id, callback = paid_on_sheet(shop)
     shop.client.get(callback)
     assert shop.payment(order_id).status == "approving"
@@ -114,14 +114,28 @@ def test_parallel_receipt_views_and_reconciles_recover_an_approving_payment_once
     assert shop.payment(order_id).status == "approved" and books(ledger_app) == []
 
 
-def test_the_sheet_fault_fails_only_the_first_approve(ledger_app, shop):
+def test_the_sheet_fault_fails_only_the_first_approve_and_the_retry_at_once_pays(ledger_app, shop):
+    """서버 오류 (the sheet's option): the first approve answers 500, the order API says still waiting, and the approve
+    retried at once pays: the buyer lands on 결제 완료, the timeline keeps the 500 and the retry, one charge."""
     order_id, callback = paid_on_sheet(shop, fault="server_error")
     shop.client.get(callback)
-    assert shop.payment(order_id).status == "approving"
-    assert shop.client.get(f"/payments/{order_id}").status_code == 200  # right after the callback: still checking
-    assert shop.payment(order_id).status == "approving"
-    shop.client.post(f"/payments/{order_id}/check")  # what the receipt's first poll (~2 s) does
     assert shop.payment(order_id).status == "approved"
+    with ledger_app.app_context():
+        payment = db.session.get(Payment, shop.payment(order_id).id)
+        approves = [exchange.http_status for exchange in payment.exchanges if exchange.endpoint == "approve"]
+        causes = [event.cause for event in payment.events]
+    assert approves == [500, 200] and "승인 재시도: 바로 다시 요청합니다" in causes
+    assert books(ledger_app) == []
+
+
+def test_the_retry_at_once_is_only_once(ledger_app, shop):
+    """Two 500s: no third call from the callback; the payment stays 승인 확인 중 for the receipt's polls."""
+    ledger_app.faults.inject("approve", "server_error", times=2)
+    order_id, callback = paid_on_sheet(shop)
+    shop.client.get(callback)
+    assert shop.payment(order_id).status == "approving"
+    shop.client.post(f"/payments/{order_id}/check")  # what the receipt's next poll (~1 s) does
+    assert shop.payment(order_id).status == "approved" and books(ledger_app) == []
 
 
 def test_sandbox_fault_fails_every_approve(make_test_app):
