@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (
         api,
+        app_shell,
         assets,
         catalog,
         console,
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not (app.config["TOSS_SECRET_KEY"] or app.config["TOSS_CLIENT_KEY"]):  # likewise Toss's, with real Toss keys
         sandbox_toss.init_app(app)
     app.register_blueprint(presenter.bp)
+    app.register_blueprint(app_shell.bp)
     app.register_blueprint(subscriptions.bp)
     payments.init_app(app)
     api.init_app(app)

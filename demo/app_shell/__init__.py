@@ -1,0 +1,23 @@
+"""The Strada 앱 in a browser, GET /app: a phone-sized app shell that is only a client of /api/v1 (static/js/app.js).
+
+The page holds no payment data: the script makes its own app session, calls the API like the real app would, and
+shows every call it made beside the phone."""
+
+from flask import Blueprint, current_app, render_template
+
+from ..api import PREFIX
+from ..payments.models import ReturnMode
+
+bp = Blueprint("app_shell", __name__)
+
+
+@bp.get("/app")
+def index():
+    settings = current_app.config
+    return render_template(
+        "app_shell/index.html",
+        api_base=PREFIX,
+        scheme=settings["STRADA_APP_SCHEME"],
+        package=settings["STRADA_ANDROID_PACKAGE"],
+        return_modes=ReturnMode.LABELS,
+    )
