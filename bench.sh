@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements-bench.txt
-source scripts/wrk.sh
+source scripts/tools.sh
 exec .venv/bin/python -m bench.run

@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 source scripts/venv.sh requirements-dev.txt
 source scripts/chromium.sh
 source scripts/java.sh
-source scripts/wrk.sh
+source scripts/tools.sh
 exec .venv/bin/python -m pytest "$@"

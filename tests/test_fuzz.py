@@ -77,6 +77,7 @@ PAGE_ROUTES = [
     ("POST", "/payments/{order}/check", [], "form"),
     ("POST", "/payments/reconcile", ["status", "q", "page", "endpoint"], "args"),
     ("GET", "/orders", [], "args"),
+    ("GET", "/app", [], "args"),
     ("GET", "/presenter/", [], "args"),
     ("POST", "/presenter/", ["product", "flow", "quantity"], "form"),
     ("GET", "/presenter/{order}", [], "args"),
