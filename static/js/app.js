@@ -241,11 +241,8 @@
   function framePath(frame) {
     try { return frame.location.pathname; } catch (error) { return ""; } // another site's page: not ours to read
   }
-  [webview, talk].forEach(function (frame) {
-    frame.addEventListener("load", function () {
-      var path = framePath(frame.contentWindow);
-      if (path && frame === webview) $("[data-webview-url]").textContent = frame.contentWindow.location.href;
-    });
+  webview.addEventListener("load", function () {
+    if (framePath(webview.contentWindow)) $("[data-webview-url]").textContent = webview.contentWindow.location.href;
   });
 
   // The hand-over page inside a frame (or a window this app opened) hands its strada:// URL to the app.
