@@ -148,3 +148,14 @@ def test_security_headers_are_exactly_talismans(make_test_app, https):
         for name in names | {"Permissions-Policy", "X-XSS-Protection", "Feature-Policy", "Document-Policy"}:
             assert got.get(name) == expected.get(name), name
         assert names <= set(got.keys())
+
+
+def test_an_app_polling_its_payment_writes_nothing(app, client):
+    """An app token's last use is written at most once a minute: a poll reads the token and the payment only."""
+    token = client.post("/api/v1/app-sessions", json={"device_name": "폰"}).json["token"]
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "poll-1"}
+    created = client.post("/api/v1/payments", json={"product": "choco-pie", "quantity": 1}, headers=headers)
+    path = f"/api/v1/payments/{created.json['order_id']}"
+    tag = client.get(path, headers=headers).headers["ETag"]
+    queries = statements(app, lambda: client.get(path, headers={**headers, "If-None-Match": tag}))
+    assert queries and all(query.lstrip().upper().startswith("SELECT") for query in queries), queries

@@ -94,20 +94,25 @@ def identify(token: str) -> Caller:
     if token.startswith(MERCHANT_PREFIX):
         key = db.session.scalar(select(MerchantKey).where(MerchantKey.key_hash == hashed))
         if key is not None and hmac.compare_digest(key.key_hash, hashed) and key.revoked_at is None:
-            touch(MerchantKey, key.id, moment)
+            touch(key, moment)
             return Caller("merchant", f"merchant:{key.id}")
     elif token.startswith(APP_PREFIX):
         session = db.session.scalar(select(AppSession).where(AppSession.token_hash == hashed))
         if session is not None and hmac.compare_digest(session.token_hash, hashed) and session.usable(moment):
-            touch(AppSession, session.id, moment)
+            touch(session, moment)
             return Caller("app", f"app:{session.id}", session.user_id)
     raise unauthenticated("The token is unknown, expired or revoked.")
 
 
-def touch(model, row_id: int, moment: datetime) -> None:
-    """last_used_at, written at most once a minute per token (a poll every second writes nothing)."""
-    stale = (model.last_used_at.is_(None)) | (model.last_used_at < moment - timedelta(minutes=1))
-    db.session.execute(update(model).where(model.id == row_id, stale).values(last_used_at=moment))
+def touch(row: AppSession | MerchantKey, moment: datetime) -> None:
+    """last_used_at, written at most once a minute per token: a poll every second reads the row it just loaded and
+    writes nothing (no UPDATE, no commit). The UPDATE's own condition keeps two workers from writing it twice."""
+    since = moment - timedelta(minutes=1)
+    if row.last_used_at is not None and row.last_used_at >= since:
+        return
+    model = type(row)
+    stale = model.last_used_at.is_(None) | (model.last_used_at < since)
+    db.session.execute(update(model).where(model.id == row.id, stale).values(last_used_at=moment))
     db.session.commit()
 
 
