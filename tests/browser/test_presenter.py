@@ -1,10 +1,16 @@
 """The presenter on a 1920×1080 projector: type scale, nothing cut, replay by keyboard alone, Mermaid copy."""
 
 import re
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from demo.extensions import db
+from demo.payments.models import Payment
 
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
@@ -195,3 +201,38 @@ def test_a_refund_appears_without_reload_then_refreshing_stops(live_server, new_
     expect(diagram).to_have_attribute("data-live", "no")
     assert page.evaluate("window.loadedOnce === true")
     shot(page, "refunded")
+
+
+def app_payment(app, mode: str) -> str:
+    """A Strada app payment made through /api/v1 (with the test client, as the app would), paid on the sandbox's app
+    page and brought back through the bridge; 앱이 승인 also confirms. 해결방법2 그대로 ends at create (−799)."""
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {client.post('/api/v1/app-sessions', json={}).json['token']}"}
+    body = {"product": "choco-pie", "quantity": 2, "return_mode": mode}
+    created = client.post("/api/v1/payments", json=body, headers=bearer | {"Idempotency-Key": str(uuid.uuid4())})
+    if mode == "scheme":
+        assert created.status_code == 502
+        with app.app_context():
+            return db.session.scalar(select(Payment.order_id).order_by(Payment.id.desc()))
+    order_id, sheet = created.json["order_id"], created.json["next_action"]["app_url"].split("/")[-2]
+    form = {"action": "pay", "method": "MONEY", "via": "app"}
+    bridge = urlsplit(client.post(f"/sandbox/kakaopay/mockup/v1/{sheet}/sheet", data=form).location)
+    assert client.get(f"{bridge.path}?{bridge.query}").status_code == 200
+    if mode == "app":
+        assert client.post(f"/api/v1/payments/{order_id}/confirm", json={}, headers=bearer).status_code == 200
+    return order_id
+
+
+@pytest.mark.parametrize("mode", ["server", "app", "scheme"])
+def test_an_app_payment_on_the_projector(live_server, new_context, shot, mode):
+    order_id = app_payment(live_server.app, mode)
+    page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    expect(page.locator(".pr-lane")).to_have_text(["앱", "Strada 서버", "카카오페이", "카카오톡"])
+    expect(page.get_by_test_id("return-mode")).to_contain_text("Strada 앱 · ")
+    expect(page.locator("#diagram")).to_have_attribute("data-status", "failed" if mode == "scheme" else "approved")
+    for details in page.locator("details").all():
+        details.locator("summary").click()  # every exchange and the export open: the widest the page gets
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, mode)
