@@ -276,7 +276,7 @@ def app_story(payment: Payment) -> list[Step]:
     abandoned = caused(payment, ABANDON_NOTE)
     ended = payment.status in ENDED and not claimed and payment.tid is not None
     scheme = payment.return_mode == ReturnMode.SCHEME
-    api = "/api/v1/payments"
+    api, mine = "/api/v1/payments", "…/{id}"  # the order's own calls, short enough for one lane
     steps = [Step(APP, SERVER, f"POST {api} · Idempotency-Key", "done", why=WHY["app_create"])]
     ready = next(iter(calls.get("ready", [])), None)
     request = "POST ready · approval_url strada://…" if scheme else "POST ready · approval_url /app/return/…"
@@ -291,7 +291,7 @@ def app_story(payment: Payment) -> list[Step]:
     steps += paying_steps(payment, TALK, "카카오톡에서 결제", watching, returned or ended, WHY["talk_pay"])
     path, hand_over = "/app/return/{id}", "인계 → strada://payments/{id}"
     if ended and abandoned:
-        steps.append(Step(APP, SERVER, f"POST {api}/{{id}}/abandon", "done", why=WHY["abandon"]))
+        steps.append(Step(APP, SERVER, f"POST {mine}/abandon", "done", why=WHY["abandon"]))
         return steps + later_calls(lookups, []) + [Step(SERVER, APP, payment.status_label, "done", why=WHY["result"])]
     if ended:
         steps += ended_steps(payment, TALK, path, lookups)
@@ -301,7 +301,7 @@ def app_story(payment: Payment) -> list[Step]:
     if payment.return_mode == ReturnMode.SERVER:
         steps += approve_steps(calls, claimed)
         steps.append(Step(SERVER, APP, hand_over, lit(payment.status not in Status.IN_FLIGHT), why=WHY["hand_over"]))
-        steps += app_result(payment, f"GET {api}/{{id}}", WHY["app_get"])
+        steps += app_result(payment, f"GET {mine}", WHY["app_get"])
     else:
         steps.append(Step(SERVER, APP, hand_over, lit(returned), why=WHY["hand_over_app"]))
         if caused(payment, RECOVERY_NOTE):
@@ -310,10 +310,10 @@ def app_story(payment: Payment) -> list[Step]:
                 Step(SERVER, SERVER, "복구: 서버가 보관한 pg_token으로 승인", "done", note=note, why=WHY["recovered"])
             )
             steps += approve_steps(calls, claimed)
-            steps += app_result(payment, f"GET {api}/{{id}}", WHY["app_get"])
+            steps += app_result(payment, f"GET {mine}", WHY["app_get"])
         else:
             waiting = "앱의 confirm을 기다립니다: 오지 않으면 복구가 보관한 pg_token으로 승인합니다"
-            confirm = f"POST {api}/{{id}}/confirm"
+            confirm = f"POST {mine}/confirm"
             steps.append(Step(APP, SERVER, confirm, lit(claimed, returned), note=waiting, why=WHY["confirm"]))
             steps += approve_steps(calls, claimed)
             steps.append(Step(SERVER, APP, payment.status_label, outcome(payment), why=WHY["app_result"]))

@@ -75,7 +75,7 @@ def test_server_mode_paid_then_shown_exported_and_replayed(strada, presenter):  
     payment = strada.create(buyer_of(strada)).parsed
     strada.follow(strada.on_sheet(payment, "pay"))  # the bridge approves
     order_id = payment.order_id
-    expected = [*START, *BACK, *APPROVE, HAND_OVER, f"GET {APP}/{{id}}", "결제 완료"]
+    expected = [*START, *BACK, *APPROVE, HAND_OVER, "GET …/{id}", "결제 완료"]
     assert labels(strada, order_id) == expected
     shown(presenter, order_id, "서버가 승인 (권장)")
     arrows = mermaid_of(presenter, order_id)
@@ -110,9 +110,9 @@ def test_app_mode_confirmed_by_the_app(strada):  # noqa: F811
     payment = strada.create(buyer, "app").parsed
     strada.follow(strada.on_sheet(payment, "pay"))  # the bridge keeps pg_token only
     waiting = dict(steps_of(strada, payment.order_id))
-    assert waiting[f"POST {APP}/{{id}}/confirm"] == "active" and waiting["POST approve"] == "pending"
+    assert waiting["POST …/{id}/confirm"] == "active" and waiting["POST approve"] == "pending"
     strada.api.confirm_payment.sync(client=buyer, order_id=payment.order_id, body=strada.models.ConfirmIn())
-    expected = [*START, *BACK, HAND_OVER, f"POST {APP}/{{id}}/confirm", *APPROVE, "결제 완료"]
+    expected = [*START, *BACK, HAND_OVER, "POST …/{id}/confirm", *APPROVE, "결제 완료"]
     assert labels(strada, payment.order_id) == expected
 
 
@@ -124,7 +124,7 @@ def test_app_mode_without_confirm_is_approved_by_recovery(strada, presenter):  #
     assert "결제 완료" in page
     steps = labels(strada, payment.order_id)
     assert steps[len(START) + 3 :][:3] == ["복구: 서버가 보관한 pg_token으로 승인", *APPROVE]
-    assert f"POST {APP}/{{id}}/confirm" not in steps
+    assert "POST …/{id}/confirm" not in steps
 
 
 def test_scheme_mode_is_refused_with_799_and_says_why(strada, presenter):  # noqa: F811
@@ -156,4 +156,4 @@ def test_quit_through_the_bridge_and_the_apps_abandon(strada):  # noqa: F811
     strada.on_sheet(left, "quit")  # the web view was closed: the app tells the server
     reason = strada.models.AbandonInReason.QUIT
     strada.api.abandon_payment.sync(client=buyer, order_id=left.order_id, body=strada.models.AbandonIn(reason=reason))
-    assert labels(strada, left.order_id) == [*START, f"POST {APP}/{{id}}/abandon", *lookup, "결제 중단"]
+    assert labels(strada, left.order_id) == [*START, "POST …/{id}/abandon", *lookup, "결제 중단"]
