@@ -249,12 +249,13 @@ def story(payment: Payment) -> list[Step]:
     return steps + later_calls(lookups, calls.get("cancel", []))
 
 
-def caused(payment: Payment, prefix: str) -> bool:
-    return any(event.cause.startswith(prefix) for event in payment.events)
-
-
 RECOVERY_NOTE = "앱의 승인 요청이 없어"  # service.sync's note when 앱이 승인 waited past APP_CONFIRM_GRACE
 ABANDON_NOTE = "앱이 결제"  # the abandon API's note: 앱이 결제 중단을 알림 / 앱이 결제 실패를 알림
+
+
+def caused(payment: Payment, prefix: str) -> bool:
+    """Whether an event's cause starts so: what the records tell of who acted (the app, recovery)."""
+    return any(event.cause.startswith(prefix) for event in payment.events)
 
 
 def app_result(payment: Payment, asked: str, why: str) -> list[Step]:
