@@ -127,17 +127,13 @@ MERMAID = (Path(__file__).parent / "vendor" / "mermaid" / "mermaid.min.js").read
 SOLID, DOTTED, NOTE = 0, 1, 2  # mermaid's sequence LINETYPE values
 
 
-def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
-    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
-    order_id = refunded_pc_payment(live_server.app)
-    page = new_context().new_page()
-    sign_in(page, live_server.url)
-    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
-    page = page.context.new_page()  # about:blank: the site's CSP (no inline script) does not apply to this test page
+def mermaid_reads(page, text: str, shown: str) -> dict:
+    """The export as mermaid parses and renders it, on about:blank (the site's CSP, no inline script, does not
+    apply to this test page): its type, actors, messages, and whether the rendered SVG has `shown`."""
     page.set_content("<!doctype html><title>mermaid</title><main></main>")
     page.add_script_tag(content=MERMAID)
-    parsed = page.evaluate(
-        """async (text) => {
+    return page.evaluate(
+        """async ([text, shown]) => {
              mermaid.initialize({startOnLoad: false});
              const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
              const {svg} = await mermaid.render('sequence', text);
@@ -145,11 +141,20 @@ def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_s
                type: diagram.type,
                actors: [...diagram.db.getActors().values()].map(actor => [actor.name, actor.description]),
                messages: diagram.db.getMessages().map(m => [m.from, m.to, m.type, m.message]),
-               rendered: svg.includes('POST cancel · 환불'),
+               rendered: svg.includes(shown),
              };
            }""",
-        text,
+        [text, shown],
     )
+
+
+def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
+    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context().new_page()
+    sign_in(page, live_server.url)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, "POST cancel · 환불")
     assert parsed["type"] == "sequence" and parsed["rendered"]
     assert parsed["actors"] == [["B", "브라우저"], ["S", "Strada 서버"], ["K", "카카오페이"], ["P", "휴대폰 카카오톡"]]
     assert [(src, dst, kind, label.split(". ", 1)[1]) for src, dst, kind, label in parsed["messages"]] == [
@@ -236,3 +241,9 @@ def test_an_app_payment_on_the_projector(live_server, new_context, shot, mode):
         details.locator("summary").click()  # every exchange and the export open: the widest the page gets
     assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
     shot(page, mode)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, "카카오톡에서 결제" if mode != "scheme" else "400 · −799")
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    assert parsed["actors"] == [["A", "앱"], ["S", "Strada 서버"], ["K", "카카오페이"], ["T", "카카오톡"]]
+    written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]  # after the title and the participants
+    assert [label for *_, label in parsed["messages"]] == written  # every label read as written ({id}, …, −799)
