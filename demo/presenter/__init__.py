@@ -126,7 +126,8 @@ def replay(order_id: str):
 
 
 def diagram_title(payment: Payment) -> str:
-    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label} · {payment.status_label}"
+    mode = f" · Strada 앱 · {payment.return_mode_label}" if payment.return_mode else ""
+    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label}{mode} · {payment.status_label}"
 
 
 @bp.get("/<order_id>/sequence.mmd")

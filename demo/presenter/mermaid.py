@@ -1,8 +1,12 @@
 """A payment's story as Mermaid `sequenceDiagram` text, for pasting into a design doc (GitHub renders it)."""
 
-from .story import CHARGE_LANES, LANES, PHONE, Step
+from .story import APP_LANES, CHARGE_LANES, KAKAOPAY, LANES, PHONE, Step
 
-ALIASES = dict(zip(LANES, "BSKP", strict=True)) | dict(zip(CHARGE_LANES, "SK", strict=True))
+ALIASES = (
+    dict(zip(LANES, "BSKP", strict=True))
+    | dict(zip(CHARGE_LANES, "SK", strict=True))
+    | dict(zip(APP_LANES, "ASKT", strict=True))
+)
 # Mermaid reads ';' as a statement end and '#' as an entity start: both become entity codes, in one pass.
 ENTITIES = str.maketrans({"#": "#35;", ";": "#59;"})
 
@@ -12,8 +16,9 @@ def text(label: str) -> str:
 
 
 def arrow(step: Step) -> str:
-    """Requests are solid, answers and redirects dashed; a failure ends in a cross."""
-    dashed = step.dst < step.src != PHONE
+    """Requests are solid, answers and redirects dashed; a failure ends in a cross. Answers run leftwards (the
+    payer's phone at the right only asks), except KakaoPay's redirects to the phone lane (카카오톡 in the app's)."""
+    dashed = step.dst < step.src != PHONE or (step.src, step.dst) == (KAKAOPAY, PHONE)
     head = "x" if step.state == "error" else ">>"
     return ("--" if dashed else "-") + head
 

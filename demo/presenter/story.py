@@ -1,4 +1,5 @@
 """The single-payment flow as a sequence of steps between four lanes, lit from a payment's recorded history.
+A payment of the Strada app (/api/v1, return_mode set) has its own lanes: the app in place of the browser.
 
 Each step carries `why`: one line of Korean for the presenter's replay (what the merchant does and why).
 """
@@ -6,10 +7,12 @@ Each step carries `why`: one line of Korean for the presenter's replay (what the
 import json
 from dataclasses import dataclass
 
-from ..payments.models import SERVER_FLOW, ApiExchange, Payment, Status
+from ..payments.models import SERVER_FLOW, ApiExchange, Payment, ReturnMode, Status
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
 BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
+APP_LANES = ("앱", "Strada 서버", "카카오페이", "카카오톡")  # the same places: the app where the browser is
+APP, TALK = BROWSER, PHONE
 CHARGE_LANES = ("Strada 서버 · 정기결제 청구 (cron)", "카카오페이")  # a charge has no browser and no phone
 ENDED = {Status.CANCELLED: "cancel_url", Status.FAILED: "fail_url"}
 # What the order API tells about a payment still on the KakaoPay side, as the phone lane shows it.
@@ -42,7 +45,26 @@ WHY = {
     "charge": "정기결제 회차: 사용자 없이 가맹점 서버가 SID로 결제를 요청합니다 (cron이 charge-due 실행).",
     "charge_answer": "회차마다 새 tid와 aid가 옵니다. 각 회차는 영수증과 환불이 따로 있는 결제입니다.",
     "error_answer": "오류 응답: −701·−708이면 아직 결제할 수 있고, 그 밖의 오류는 결제 실패로 끝납니다.",
+    "app_create": "앱이 Idempotency-Key와 함께 상품과 수량만 보냅니다. 금액은 서버가 상품 목록으로 계산합니다.",
+    "app_ready": "결제 준비 API를 부릅니다. approval_url은 Strada 서버의 브리지 /app/return/<주문번호>/approve입니다.",
+    "app_ready_answer": "카카오페이가 tid와 next_redirect_app_url을 돌려줍니다. tid는 서버에만 남습니다.",
+    "scheme_ready": "해결방법2: approval_url을 앱의 스킴 strada://…로 보내 카카오톡에서 곧장 앱으로 가려 합니다.",
+    "scheme_ready_error": "카카오페이는 등록한 사이트 도메인의 http(s) 콜백 URL만 받아 −799로 거절합니다. "
+    "해결방법2는 쓰인 그대로는 동작할 수 없고, 서버의 브리지(/app/return/…)가 해법입니다.",
+    "next_action": "앱에는 결제창을 여는 next_action(앱 URL과 스킴)만 줍니다. tid·aid·pg_token은 앱에 가지 않습니다.",
+    "open_talk": "앱이 카카오톡(앱 스킴)이나 웹뷰에서 카카오페이 결제창을 엽니다.",
+    "talk_pay": "사용자가 카카오톡에서 결제 수단을 고르고 인증합니다. 서버는 브리지 콜백을 기다립니다.",
+    "bridge": "브리지가 주문번호로 결제를 찾아 pg_token부터 저장합니다. 그다음에 return_mode대로 움직입니다.",
+    "hand_over": "인계 화면이 strada://payments/<주문번호>로 앱을 엽니다. 스킴은 가로챌 수 있어 주문번호만 보냅니다.",
+    "hand_over_app": "앱이 승인: 브리지는 승인하지 않고 pg_token만 보관한 채 앱으로 넘깁니다.",
+    "app_get": "앱은 받은 주문번호로 서버에 결제 상태를 묻습니다. 결과는 언제나 서버가 알려 줍니다.",
+    "app_result": "결제 리소스(상태·금액·결제 수단)를 돌려줍니다. tid·aid는 앱에 보이지 않습니다.",
+    "confirm": "앱이 confirm을 보내면 서버가 보관한 pg_token으로 승인합니다. 여러 번 보내도 승인은 한 번입니다.",
+    "recovered": "앱이 정해진 시간 안에 confirm을 보내지 않아, 복구(조회·대사)가 보관된 pg_token으로 승인합니다.",
+    "abandon": "앱이 결제 중단·실패를 알려도 서버는 주문 조회로 카카오페이가 확인한 것만 기록합니다.",
+    "create_error": "결제 준비가 실패해 앱은 provider_error를 받고, 결제는 결제 실패로 끝납니다.",
 }
+WHY["scheme_ready_answer"] = WHY["app_ready_answer"]  # never seen: KakaoPay refuses a strada:// callback
 
 
 @dataclass
@@ -70,8 +92,19 @@ def lit(done: bool, started: bool = False) -> str:
     return "done" if done else "active" if started else "pending"
 
 
+def error_label(exchange: ApiExchange) -> str:
+    """An error answer as the diagram shows it: the HTTP status (or the error) and KakaoPay's code, e.g. 400 · −799."""
+    try:
+        body = json.loads(exchange.response_body or "")
+        code = int(body.get("error_code", body.get("code")))  # the Open API's or the legacy kapi API's field
+    except (ValueError, TypeError, AttributeError):
+        return f"{exchange.http_status or exchange.error}"
+    return f"{exchange.http_status or exchange.error} · {'−' if code < 0 else ''}{abs(code)}"
+
+
 def call_steps(exchange: ApiExchange | None, request_label: str, answer_label: str, waiting: bool, kind: str):
-    """A provider API call: the request and its answer, lit from the stored exchange (WHY[kind] explains it)."""
+    """A provider API call: the request and its answer, lit from the stored exchange (WHY[kind] explains it;
+    WHY[kind_error], when there is one, a failed answer)."""
     why, answer_why = WHY[kind], WHY[f"{kind}_answer"]
     if exchange is None:
         state = "active" if waiting else "pending"
@@ -80,7 +113,7 @@ def call_steps(exchange: ApiExchange | None, request_label: str, answer_label: s
             Step(KAKAOPAY, SERVER, answer_label, "pending", why=answer_why),
         ]
     failed = exchange.http_status != 200
-    answer = f"{exchange.http_status or exchange.error}" if failed else answer_label
+    answer = error_label(exchange) if failed else answer_label
     return [
         Step(SERVER, KAKAOPAY, request_label, "done", exchange, why=why),
         Step(
@@ -89,7 +122,7 @@ def call_steps(exchange: ApiExchange | None, request_label: str, answer_label: s
             answer,
             "error" if failed else "done",
             exchange,
-            why=WHY["error_answer"] if failed else answer_why,
+            why=WHY.get(f"{kind}_error", WHY["error_answer"]) if failed else answer_why,
         ),
     ]
 
@@ -123,7 +156,9 @@ def phone_steps(lane: int, lookups: list[ApiExchange]) -> list[Step]:
 
 
 def lanes(payment: Payment) -> tuple[str, ...]:
-    return CHARGE_LANES if payment.flow == SERVER_FLOW else LANES
+    if payment.flow == SERVER_FLOW:
+        return CHARGE_LANES
+    return LANES if payment.return_mode is None else APP_LANES
 
 
 def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:
@@ -155,9 +190,39 @@ def charge_story(payment: Payment) -> list[Step]:
     ]
 
 
+def paying_steps(payment: Payment, lane: int, label: str, watching: list[ApiExchange], finished: bool, why: str):
+    """The phases the order API showed in the payer's lane, then the payer paying on KakaoPay's side."""
+    steps = phone_steps(lane, watching)
+    phase = f" · 지금: {steps[-1].label}" if steps else ""
+    note = f"가맹점은 콜백이 올 때까지 이 단계를 모릅니다 (주문 조회로 볼 수는 있습니다){phase}"
+    steps.append(Step(lane, KAKAOPAY, label, lit(finished, payment.tid is not None), note=note, why=why))
+    return steps
+
+
+def ended_steps(payment: Payment, lane: int, callback: str, lookups: list[ApiExchange]) -> list[Step]:
+    """KakaoPay sends the payer to cancel_url / fail_url; the server believes only the order API."""
+    ending = ENDED[payment.status]
+    steps = [
+        Step(KAKAOPAY, lane, f"→ {ending}", "error", why=WHY["ended"].format(ending=ending)),
+        Step(lane, SERVER, f"GET {callback}/{ending.split('_')[0]}", "done", why=WHY["ended_callback"]),
+    ]
+    return steps + later_calls(lookups, [])
+
+
+def approve_steps(calls: dict[str, list[ApiExchange]], claimed: bool) -> list[Step]:
+    return call_steps(next(iter(calls.get("approve", [])), None), "POST approve", "aid · 결제 정보", claimed, "approve")
+
+
+def outcome(payment: Payment) -> str:
+    """The last answer's light: paid, failed, or still open."""
+    return "done" if payment.status in Status.PAID else "error" if payment.status == Status.FAILED else "pending"
+
+
 def story(payment: Payment) -> list[Step]:
     if payment.flow == SERVER_FLOW:
         return charge_story(payment)
+    if payment.return_mode is not None:
+        return app_story(payment)
     calls = calls_by_endpoint(payment)
     watching, lookups = watched(payment, calls.get("order", []))
     claimed = any(event.to_status == Status.APPROVING for event in payment.events)
@@ -171,38 +236,88 @@ def story(payment: Payment) -> list[Step]:
     steps += call_steps(next(iter(calls.get("ready", [])), None), "POST ready", "tid · 결제창 URL", True, "ready")
     redirect = f"303 → next_redirect_{payment.flow}_url"
     steps.append(Step(SERVER, BROWSER, redirect, lit(payment.tid is not None), why=WHY["redirect"]))
-    steps += phone_steps(user[0], watching)
-    phase = f" · 지금: {steps[-1].label}" if steps[-1].src == steps[-1].dst else ""
-    steps.append(
-        Step(
-            user[0],
-            KAKAOPAY,
-            user[1],
-            lit(claimed or ended_by_user, payment.tid is not None),
-            note=f"가맹점은 콜백이 올 때까지 이 단계를 모릅니다 (주문 조회로 볼 수는 있습니다){phase}",
-            why=WHY["pay"],
-        )
-    )
+    steps += paying_steps(payment, *user, watching, claimed or ended_by_user, WHY["pay"])
     if ended_by_user:
-        ending = ENDED[payment.status]
-        steps.append(Step(KAKAOPAY, BROWSER, f"→ {ending}", "error", why=WHY["ended"].format(ending=ending)))
-        steps.append(Step(BROWSER, SERVER, f"GET /{ending.split('_')[0]}", "done", why=WHY["ended_callback"]))
+        steps += ended_steps(payment, BROWSER, "", lookups)
         return steps + [Step(SERVER, BROWSER, "결과 화면", "done", why=WHY["result"])]
     steps.append(Step(KAKAOPAY, BROWSER, "→ approval_url?pg_token", lit(claimed), why=WHY["approval_url"]))
     steps.append(Step(BROWSER, SERVER, "GET /approve?pg_token", lit(claimed), why=WHY["approve_callback"]))
-    steps += call_steps(
-        next(iter(calls.get("approve", [])), None), "POST approve", "aid · 결제 정보", claimed, "approve"
-    )
+    steps += approve_steps(calls, claimed)
     approved = payment.status in Status.PAID
-    steps.append(
-        Step(
-            SERVER,
-            BROWSER,
-            "303 → 영수증" if approved or not claimed else payment.status_label,
-            "done" if approved else "error" if payment.status == Status.FAILED else "pending",
-            why=WHY["receipt"],
-        )
-    )
+    label = "303 → 영수증" if approved or not claimed else payment.status_label
+    steps.append(Step(SERVER, BROWSER, label, outcome(payment), why=WHY["receipt"]))
+    return steps + later_calls(lookups, calls.get("cancel", []))
+
+
+RECOVERY_NOTE = "앱의 승인 요청이 없어"  # service.sync's note when 앱이 승인 waited past APP_CONFIRM_GRACE
+ABANDON_NOTE = "앱이 결제"  # the abandon API's note: 앱이 결제 중단을 알림 / 앱이 결제 실패를 알림
+
+
+def caused(payment: Payment, prefix: str) -> bool:
+    """Whether an event's cause starts so: what the records tell of who acted (the app, recovery)."""
+    return any(event.cause.startswith(prefix) for event in payment.events)
+
+
+def app_result(payment: Payment, asked: str, why: str) -> list[Step]:
+    """The app asks the server (its own API call) and gets the payment as the server knows it."""
+    claimed = any(event.to_status == Status.APPROVING for event in payment.events)
+    state = outcome(payment)
+    return [
+        Step(APP, SERVER, asked, lit(state != "pending", claimed), why=why),
+        Step(SERVER, APP, payment.status_label, state, why=WHY["app_result"]),
+    ]
+
+
+def app_story(payment: Payment) -> list[Step]:
+    """A payment of the Strada app: created through /api/v1, paid in KakaoTalk, back through the bridge."""
+    calls = calls_by_endpoint(payment)
+    watching, lookups = watched(payment, calls.get("order", []))
+    claimed = any(event.to_status == Status.APPROVING for event in payment.events)
+    returned = claimed or payment.pg_token is not None
+    abandoned = caused(payment, ABANDON_NOTE)
+    ended = payment.status in ENDED and not claimed and payment.tid is not None
+    scheme = payment.return_mode == ReturnMode.SCHEME
+    api, mine = "/api/v1/payments", "…/{id}"  # the order's own calls, short enough for one lane
+    steps = [Step(APP, SERVER, f"POST {api} · Idempotency-Key", "done", why=WHY["app_create"])]
+    ready = next(iter(calls.get("ready", [])), None)
+    request = "POST ready · approval_url strada://…" if scheme else "POST ready · approval_url /app/return/…"
+    steps += call_steps(ready, request, "tid · next_redirect_app_url", True, "scheme_ready" if scheme else "app_ready")
+    if payment.tid is None and payment.status == Status.FAILED:
+        return steps + [
+            Step(SERVER, APP, f"502 provider_error · {payment.status_label}", "error", why=WHY["create_error"])
+        ]
+    started = lit(payment.tid is not None)
+    steps.append(Step(SERVER, APP, "201 · next_action (tid 없음)", started, why=WHY["next_action"]))
+    steps.append(Step(APP, TALK, "카카오톡 결제창 열기 (app_url · 앱 스킴)", started, why=WHY["open_talk"]))
+    steps += paying_steps(payment, TALK, "카카오톡에서 결제", watching, returned or ended, WHY["talk_pay"])
+    path, hand_over = "/app/return/{id}", "인계 → strada://payments/{id}"
+    if ended and abandoned:
+        steps.append(Step(APP, SERVER, f"POST {mine}/abandon", "done", why=WHY["abandon"]))
+        return steps + later_calls(lookups, []) + [Step(SERVER, APP, payment.status_label, "done", why=WHY["result"])]
+    if ended:
+        steps += ended_steps(payment, TALK, path, lookups)
+        return steps + [Step(SERVER, APP, hand_over, "done", why=WHY["result"])]
+    steps.append(Step(KAKAOPAY, TALK, "→ approval_url?pg_token", lit(returned), why=WHY["approval_url"]))
+    steps.append(Step(TALK, SERVER, f"GET {path}/approve?pg_token", lit(returned), why=WHY["bridge"]))
+    if payment.return_mode == ReturnMode.SERVER:
+        steps += approve_steps(calls, claimed)
+        steps.append(Step(SERVER, APP, hand_over, lit(payment.status not in Status.IN_FLIGHT), why=WHY["hand_over"]))
+        steps += app_result(payment, f"GET {mine}", WHY["app_get"])
+    else:
+        steps.append(Step(SERVER, APP, hand_over, lit(returned), why=WHY["hand_over_app"]))
+        if caused(payment, RECOVERY_NOTE):
+            note = "앱의 confirm이 APP_CONFIRM_GRACE 안에 오지 않았습니다"
+            steps.append(
+                Step(SERVER, SERVER, "복구: 서버가 보관한 pg_token으로 승인", "done", note=note, why=WHY["recovered"])
+            )
+            steps += approve_steps(calls, claimed)
+            steps += app_result(payment, f"GET {mine}", WHY["app_get"])
+        else:
+            waiting = "앱의 confirm을 기다립니다: 오지 않으면 복구가 보관한 pg_token으로 승인합니다"
+            confirm = f"POST {mine}/confirm"
+            steps.append(Step(APP, SERVER, confirm, lit(claimed, returned), note=waiting, why=WHY["confirm"]))
+            steps += approve_steps(calls, claimed)
+            steps.append(Step(SERVER, APP, payment.status_label, outcome(payment), why=WHY["app_result"]))
     return steps + later_calls(lookups, calls.get("cancel", []))
 
 

@@ -1,10 +1,16 @@
 """The presenter on a 1920×1080 projector: type scale, nothing cut, replay by keyboard alone, Mermaid copy."""
 
 import re
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from demo.extensions import db
+from demo.payments.models import Payment
 
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop
@@ -121,17 +127,13 @@ MERMAID = (Path(__file__).parent / "vendor" / "mermaid" / "mermaid.min.js").read
 SOLID, DOTTED, NOTE = 0, 1, 2  # mermaid's sequence LINETYPE values
 
 
-def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
-    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
-    order_id = refunded_pc_payment(live_server.app)
-    page = new_context().new_page()
-    sign_in(page, live_server.url)
-    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
-    page = page.context.new_page()  # about:blank: the site's CSP (no inline script) does not apply to this test page
+def mermaid_reads(page, text: str, shown: str) -> dict:
+    """The export as mermaid parses and renders it, on about:blank (the site's CSP, no inline script, does not
+    apply to this test page): its type, actors, messages, and whether the rendered SVG has `shown`."""
     page.set_content("<!doctype html><title>mermaid</title><main></main>")
     page.add_script_tag(content=MERMAID)
-    parsed = page.evaluate(
-        """async (text) => {
+    return page.evaluate(
+        """async ([text, shown]) => {
              mermaid.initialize({startOnLoad: false});
              const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
              const {svg} = await mermaid.render('sequence', text);
@@ -139,11 +141,20 @@ def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_s
                type: diagram.type,
                actors: [...diagram.db.getActors().values()].map(actor => [actor.name, actor.description]),
                messages: diagram.db.getMessages().map(m => [m.from, m.to, m.type, m.message]),
-               rendered: svg.includes('POST cancel · 환불'),
+               rendered: svg.includes(shown),
              };
            }""",
-        text,
+        [text, shown],
     )
+
+
+def test_mermaid_itself_reads_the_export_of_a_pc_qr_payment_with_a_refund(live_server, new_context):
+    """Parsed and rendered by mermaid (vendored for the tests), as GitHub would when the text is pasted."""
+    order_id = refunded_pc_payment(live_server.app)
+    page = new_context().new_page()
+    sign_in(page, live_server.url)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, "POST cancel · 환불")
     assert parsed["type"] == "sequence" and parsed["rendered"]
     assert parsed["actors"] == [["B", "브라우저"], ["S", "Strada 서버"], ["K", "카카오페이"], ["P", "휴대폰 카카오톡"]]
     assert [(src, dst, kind, label.split(". ", 1)[1]) for src, dst, kind, label in parsed["messages"]] == [
@@ -195,3 +206,44 @@ def test_a_refund_appears_without_reload_then_refreshing_stops(live_server, new_
     expect(diagram).to_have_attribute("data-live", "no")
     assert page.evaluate("window.loadedOnce === true")
     shot(page, "refunded")
+
+
+def app_payment(app, mode: str) -> str:
+    """A Strada app payment made through /api/v1 (with the test client, as the app would), paid on the sandbox's app
+    page and brought back through the bridge; 앱이 승인 also confirms. 해결방법2 그대로 ends at create (−799)."""
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {client.post('/api/v1/app-sessions', json={}).json['token']}"}
+    body = {"product": "choco-pie", "quantity": 2, "return_mode": mode}
+    created = client.post("/api/v1/payments", json=body, headers=bearer | {"Idempotency-Key": str(uuid.uuid4())})
+    if mode == "scheme":
+        assert created.status_code == 502
+        with app.app_context():
+            return db.session.scalar(select(Payment.order_id).order_by(Payment.id.desc()))
+    order_id, sheet = created.json["order_id"], created.json["next_action"]["app_url"].split("/")[-2]
+    form = {"action": "pay", "method": "MONEY", "via": "app"}
+    bridge = urlsplit(client.post(f"/sandbox/kakaopay/mockup/v1/{sheet}/sheet", data=form).location)
+    assert client.get(f"{bridge.path}?{bridge.query}").status_code == 200
+    if mode == "app":
+        assert client.post(f"/api/v1/payments/{order_id}/confirm", json={}, headers=bearer).status_code == 200
+    return order_id
+
+
+@pytest.mark.parametrize("mode", ["server", "app", "scheme"])
+def test_an_app_payment_on_the_projector(live_server, new_context, shot, mode):
+    order_id = app_payment(live_server.app, mode)
+    page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    expect(page.locator(".pr-lane")).to_have_text(["앱", "Strada 서버", "카카오페이", "카카오톡"])
+    expect(page.get_by_test_id("return-mode")).to_contain_text("Strada 앱 · ")
+    expect(page.locator("#diagram")).to_have_attribute("data-status", "failed" if mode == "scheme" else "approved")
+    for details in page.locator("details").all():
+        details.locator("summary").click()  # every exchange and the export open: the widest the page gets
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, mode)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, "카카오톡에서 결제" if mode != "scheme" else "400 · −799")
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    assert parsed["actors"] == [["A", "앱"], ["S", "Strada 서버"], ["K", "카카오페이"], ["T", "카카오톡"]]
+    written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]  # after the title and the participants
+    assert [label for *_, label in parsed["messages"]] == written  # every label read as written ({id}, …, −799)

@@ -59,7 +59,7 @@ def test_failed_approve_shows_the_error_answer(shop):
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id, fault="approve_fail")))
     labels = states(shop.app, order_id)
-    assert ("400", "error") in labels and labels[-1] == ("결제 실패", "error")
+    assert ("400 · −780", "error") in labels and labels[-1] == ("결제 실패", "error")  # KakaoPay's code with it
 
 
 def test_refunds_and_lookups_appear_as_extra_steps(shop, paid):
@@ -200,8 +200,8 @@ def test_replay_walks_every_step_with_its_call_and_why(shop, paid):
     assert html.lstrip().startswith('<div id="replay"') and f"{len(steps)} / {len(steps)}" in html
 
 
-MESSAGE = re.compile(r"^    ([BSKP])(->>|-->>|-x|--x)([BSKP]): (\d+)\. (.+)$")
-NOTE = re.compile(r"^    Note over ([BSKP]): (\d+)\. (.+) \(([A-Z_]+)\)$")
+MESSAGE = re.compile(r"^    ([ABSKPT])(->>|-->>|-x|--x)([ABSKPT]): (\d+)\. (.+)$")
+NOTE = re.compile(r"^    Note over ([ABSKPT]): (\d+)\. (.+) \(([A-Z_]+)\)$")
 
 
 def parse_mermaid(text: str) -> tuple[list[str], list[tuple]]:
@@ -210,7 +210,7 @@ def parse_mermaid(text: str) -> tuple[list[str], list[tuple]]:
     assert lines[0] == "sequenceDiagram" and lines[1].startswith("    title ")
     participants, items = [], []
     for line in lines[2:]:
-        if match := re.fullmatch(r"    participant ([BSKP]) as (.+)", line):
+        if match := re.fullmatch(r"    participant ([ABSKPT]) as (.+)", line):
             assert not items, "participants come before any message"
             participants.append((match[1], match[2]))
         elif match := MESSAGE.match(line):
@@ -255,5 +255,5 @@ def test_mermaid_marks_a_failed_answer_and_escapes_its_separators(shop):
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id, fault="approve_fail")))
     text = shop.client.get(f"/presenter/{order_id}/sequence.mmd").get_data(as_text=True)
-    assert "    K--xS: 9. 400" in text and "    S--xB: 10. 결제 실패" in text
+    assert "    K--xS: 9. 400 · −780" in text and "    S--xB: 10. 결제 실패" in text
     assert mermaid.text("a;b#c") == "a#59;b#35;c"
