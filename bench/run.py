@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
@@ -34,12 +35,14 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 SETTLE = int(os.environ.get("BENCH_SETTLE", "15"))
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "30"))
 HISTORY = int(os.environ.get("BENCH_HISTORY", "10000"))
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "2000"))
 BASELINE = os.environ.get("BENCH_BASELINE", "33e3310")
 CHECK_BUDGETS = os.environ.get("BENCH_BUDGETS", "1") != "0"
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", servers.ROOT / "docs" / "benchmark.md"))
 CONNECTIONS = 20
 BARE = "bare page"
 PRODUCT = "/products/choco-pie"
+API_GET, API_304 = "API get payment", "API get payment, 304"
 
 
 def app_env(work: Path, name: str) -> dict:
@@ -79,6 +82,20 @@ def history_load(base: str) -> dict:
     return {"url": base + "/payments", "headers": headers}
 
 
+def api_loads(base: str) -> dict[str, dict]:
+    """The Strada app polling its open payment through the API: GET as the app first asks, then with the ETag it
+    got (If-None-Match → 304), as it asks while the buyer is on KakaoPay's page."""
+    token = requests.post(base + "/api/v1/app-sessions", json={"device_name": "bench"}).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"product": PRODUCT.rsplit("/", 1)[1], "quantity": 1}
+    created = requests.post(
+        base + "/api/v1/payments", json=body, headers={**auth, "Idempotency-Key": str(uuid.uuid4())}
+    )
+    url = f"{base}/api/v1/payments/{created.json()['order_id']}"
+    tag = requests.get(url, headers=auth).headers["ETag"]
+    return {API_GET: {"url": url, "headers": auth}, API_304: {"url": url, "headers": {**auth, "If-None-Match": tag}}}
+
+
 def site_loads(base: str) -> dict[str, dict]:
     return {
         "catalog": {"url": base + "/"},
@@ -86,6 +103,7 @@ def site_loads(base: str) -> dict[str, dict]:
         "checkout": checkout_load(base),
         "history (10,000 payments)": history_load(base),
         "status poll": status_poll_load(base),
+        **api_loads(base),
     }
 
 
@@ -150,7 +168,14 @@ def bench(work: Path) -> "Report":
         size = transferred(site_url, PRODUCT)
         rss = {"site": servers.worker_peak_rss_mb(site), "bare": servers.worker_peak_rss_mb(bare)}
     steps, baseline = whole_payments(work)
-    return Report(runs, steps, baseline, size, rss, load_before)
+    return Report(runs, steps, baseline, size, rss, load_before, layer_costs())
+
+
+def layer_costs() -> str:
+    """bench.pages' table (in its own process: it times the demo's classes by patching them)."""
+    command = [sys.executable, "-m", "bench.pages", str(PAGE_REQUESTS)]
+    done = subprocess.run(command, cwd=servers.ROOT, capture_output=True, text=True, check=True)
+    return done.stdout.split("\n\n", 1)[1].strip()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,10 +194,10 @@ class Floor:
 
 
 class Report:
-    def __init__(self, runs, steps, baseline, size, rss, load_before):
+    def __init__(self, runs, steps, baseline, size, rss, load_before, layers=""):
         """``runs``: (name, wrk.Load) in the order measured, the bare page before and after every scenario."""
         self.runs, self.steps, self.baseline = runs, steps, baseline
-        self.size, self.rss, self.load_before = size, rss, load_before
+        self.size, self.rss, self.load_before, self.layers = size, rss, load_before, layers
         self.loads = {name: load for name, load in runs if name != BARE}
         bares = [index for index, (name, _) in enumerate(runs) if name == BARE]
         self.floors = {
@@ -206,12 +231,36 @@ class Report:
             )
         return checks
 
+    def misses(self) -> list[str]:
+        """What the product page and the catalog would have to cost to meet 0.5x, from the workers' CPU per request."""
+        lines = []
+        for name in ("catalog", "product page"):
+            load, floor = self.loads[name], self.floors[name]
+            lines.append(
+                f"- {name}: {load.rps / floor.rps:.2f}× the floor's req/s. At 0.5× its workers could spend "
+                f"{floor.cpu_ms / 0.5:.2f} ms of CPU per request; they spend {load.server_cpu_ms:.2f} ms, and the "
+                f"floor's {floor.cpu_ms:.2f} ms is mostly gunicorn's HTTP work, which every page pays."
+            )
+        lines += [
+            "",
+            "The floor is a Flask app and one 130-byte template: nothing above but its few µs of Jinja. Every layer",
+            "in the table is what a real page of this site must do (a session and CSRF token for its form, the",
+            "catalog version so a price change shows on every worker, the security headers, compression for the",
+            "wire); the template alone takes about all 0.5× leaves after gunicorn's share. It would take a cache of",
+            "whole rendered pages, which the per-visitor CSRF token and the live catalog rule out for these pages.",
+            "The budgets stay at 0.5× and fail, as measured; status poll and history, whose budgets were set",
+            "against the old, 2.4-2.8× slower floor, are rescaled by that factor (0.7 → 0.25, 0.3 → 0.1).",
+        ]
+        return lines
+
     def budgets(self) -> list[tuple[str, str, bool]]:
         checks = [
             *self.throughput("product page", 0.5, 2.5),
             *self.throughput("catalog", 0.5, 2.5),
-            *self.throughput("status poll", 0.7),
-            *self.throughput("history (10,000 payments)", 0.3),
+            *self.throughput("status poll", 0.25),  # 0.7 and 0.3 against the old floor, which was 2.4-2.8x slower
+            *self.throughput("history (10,000 payments)", 0.1),
+            *self.throughput(API_GET, 0.1),
+            *self.throughput(API_304, 0.1),
             ("product page ≤ 60 KB on the wire with its assets", f"{self.size / 1024:.1f} KB", self.size <= 60 * 1024),
             ("RSS ≤ 120 MB per worker", f"{self.rss['site']:.0f} MB", self.rss["site"] <= 120),
         ]
@@ -287,6 +336,35 @@ class Report:
             "",
             f"Product page with its static files, on the wire (as a browser asks): {self.size:,} bytes. "
             f"Peak RSS per worker: site {self.rss['site']:.0f} MB, bare {self.rss['bare']:.0f} MB.",
+            "",
+            f"## What a page pays for that the floor does not (mean µs per request of {PAGE_REQUESTS}, in process)",
+            "",
+            "`python -m bench.pages`: each page asked of the WSGI app in one process as its caller asks it",
+            "(compression; no cookie, so each product page makes a session; an app token), timers around each layer.",
+            "\"Flask and the rest\": the app's time less the layers (routing, contexts, request parsing, the view's",
+            "own code). No gunicorn, no sockets: the throughput table's server CPU per request adds gunicorn's HTTP",
+            "work, about the same for every page (the floor's ms/req there less its µs here).",
+            "",
+            self.layers,
+            "",
+            "Why each is paid:",
+            "",
+            "- **Session cookie** (product page): the checkout form's CSRF token lives in the signed session cookie;",
+            "  a first visit makes both (itsdangerous signs it). The catalog has no form and sets no cookie.",
+            "- **Templates**: the real pages, from base.html with the header, footer and product art; compiled once,",
+            "  static URLs built once per file; url_for of views is Werkzeug's own route building.",
+            "- **SQL and its connection**: one primary-key read of the catalog version, so every worker shows a price",
+            "  change at once (a cached catalog without it would be stale up to its lifetime), and the pool's",
+            "  checkout and rollback around it. An API read: the token's row, the payment and its refunds and events.",
+            "- **Security headers**: built once per scheme (flask-talisman's values), copied per response.",
+            "- **Compression**: brotli at quality 1 for bodies over one TCP segment; a browser's page is 2–3× smaller.",
+            "- **API request validation**: flask-openapi3 and pydantic, from the same models the OpenAPI document is",
+            "  built from; **API answer**: the payment's JSON and its ETag (a hash of exactly that JSON: a 304 builds",
+            "  the body to know it is unchanged).",
+            "",
+            "### The pages' budgets, against this floor",
+            "",
+            *self.misses(),
             "",
             "## Budgets",
             "",
