@@ -219,7 +219,7 @@ def abandon_payment(path: OrderPath, body: AbandonIn):
     who = require_app()
     payment = visible_payment(who, path.order_id)
     words = "결제 중단" if body.reason == "quit" else "결제 실패"
-    cause = f"앱이 {words}을 알림" + (f": {body.message}" if body.message else "")
+    cause = service.APP_REPORTED.format(what=words) + (f": {body.message}" if body.message else "")
     try:
         service.abandon(payment, cause)
     except PaymentError as error:

@@ -27,6 +27,9 @@ from .refund_records import RefundRecord, RefundState
 NOT_TERMINAL = {-708, -701, -2}
 # Approve errors that mean "definitely not paid".
 DEFINITE_FAILURES = {-780, -723}
+# Event causes the presenter reads to tell who acted (demo/presenter/story.py).
+APP_REPORTED = "앱이 {what}을 알림"  # the app's abandon (what: 결제 중단 / 결제 실패)
+CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
 RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
 TIMED_OUT = ("timeout", "connection")  # no answer: the call may still be running at the provider
 
@@ -364,7 +367,7 @@ def sync(payment: Payment) -> list[str]:
     """Bring one payment in line with the provider's order API. Returns what changed, in words (empty: nothing)."""
     before = payment.status_label
     if confirm_overdue(payment):  # 앱이 승인 without the app's confirm: nothing is lost, the server approves
-        note(payment, "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다")
+        note(payment, CONFIRM_OVERDUE)
         approve(payment, payment.pg_token)
     if payment.tid is None:
         transition(payment, (Status.READY,), Status.FAILED, "결제 준비 응답이 없어 종료")

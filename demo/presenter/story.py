@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 from ..payments.models import SERVER_FLOW, ApiExchange, Payment, ReturnMode, Status
+from ..payments.service import APP_REPORTED, CONFIRM_OVERDUE
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
 BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
@@ -249,8 +250,8 @@ def story(payment: Payment) -> list[Step]:
     return steps + later_calls(lookups, calls.get("cancel", []))
 
 
-RECOVERY_NOTE = "앱의 승인 요청이 없어"  # service.sync's note when 앱이 승인 waited past APP_CONFIRM_GRACE
-ABANDON_NOTE = "앱이 결제"  # the abandon API's note: 앱이 결제 중단을 알림 / 앱이 결제 실패를 알림
+RECOVERY_NOTE = CONFIRM_OVERDUE
+ABANDON_NOTE = APP_REPORTED.partition("{")[0]
 
 
 def caused(payment: Payment, prefix: str) -> bool:
