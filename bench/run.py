@@ -7,8 +7,9 @@ docs/benchmark.md (BENCH_OUTPUT) and exits 1 when a budget fails.
 
 Settings (environment): BENCH_SECONDS (8) per wrk run after BENCH_WARMUP (1; 0: none, and no settling) seconds,
 BENCH_SETTLE (15) seconds of load before the first measured run, BENCH_PAYMENTS (30) timed payments, BENCH_HISTORY
-(10000) seeded payments, BENCH_BASELINE (33e3310; empty skips it), BENCH_BUDGETS (1; 0 reports without failing),
-BENCH_OUTPUT, and the console sign-in hook in bench/console.py.
+(10000) seeded payments, BENCH_PAGE_REQUESTS (2000) per page for bench.pages' split, BENCH_BASELINE (33e3310; empty
+skips it), BENCH_BUDGETS (1; 0 reports without failing), BENCH_OUTPUT, and the console sign-in hook in
+bench/console.py.
 """
 
 import contextlib
