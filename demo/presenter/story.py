@@ -63,6 +63,8 @@ WHY = {
     "confirm": "앱이 confirm을 보내면 서버가 보관한 pg_token으로 승인합니다. 여러 번 보내도 승인은 한 번입니다.",
     "recovered": "앱이 정해진 시간 안에 confirm을 보내지 않아, 복구(조회·대사)가 보관된 pg_token으로 승인합니다.",
     "abandon": "앱이 결제 중단·실패를 알려도 서버는 주문 조회로 카카오페이가 확인한 것만 기록합니다.",
+    "abandon_paid": "앱이 중단을 알려도 카카오페이가 결제됐다고 하면 서버는 보관한 pg_token으로 승인합니다. "
+    "결제된 결제는 덮어쓰지 않고, 앱에는 409와 실제 상태를 돌려줍니다.",
     "create_error": "결제 준비가 실패해 앱은 provider_error를 받고, 결제는 결제 실패로 끝납니다.",
 }
 WHY["scheme_ready_answer"] = WHY["app_ready_answer"]  # never seen: KakaoPay refuses a strada:// callback
@@ -313,6 +315,11 @@ def app_story(payment: Payment) -> list[Step]:
             )
             steps += approve_steps(calls, claimed)
             steps += app_result(payment, f"GET {mine}", WHY["app_get"])
+        elif abandoned:  # the app said quit after paying: KakaoPay's order API says paid, so the server approves
+            note = "앱은 중단을 알렸지만 주문 조회로는 결제 인증 완료였습니다"
+            steps.append(Step(APP, SERVER, f"POST {mine}/abandon", "done", note=note, why=WHY["abandon_paid"]))
+            steps += approve_steps(calls, claimed)
+            steps.append(Step(SERVER, APP, f"409 · {payment.status_label}", outcome(payment), why=WHY["app_result"]))
         else:
             waiting = "앱의 confirm을 기다립니다: 오지 않으면 복구가 보관한 pg_token으로 승인합니다"
             confirm = f"POST {mine}/confirm"

@@ -116,6 +116,18 @@ def test_app_mode_confirmed_by_the_app(strada):  # noqa: F811
     assert labels(strada, payment.order_id) == expected
 
 
+def test_app_mode_abandoned_after_paying_is_approved_not_drawn_as_a_confirm(strada):  # noqa: F811
+    buyer = buyer_of(strada)
+    payment = strada.create(buyer, "app").parsed
+    strada.follow(strada.on_sheet(payment, "pay"))  # the bridge keeps pg_token; then the app says the user quit
+    reason = strada.models.AbandonIn(reason=strada.models.AbandonInReason.QUIT)
+    answer = strada.api.abandon_payment.sync_detailed(client=buyer, order_id=payment.order_id, body=reason)
+    assert answer.status_code == 409
+    steps = labels(strada, payment.order_id)
+    assert steps[-4:] == ["POST …/{id}/abandon", *APPROVE, "409 · 결제 완료"]
+    assert "POST …/{id}/confirm" not in steps
+
+
 def test_app_mode_without_confirm_is_approved_by_recovery(strada, presenter):  # noqa: F811
     payment = strada.create(buyer_of(strada), "app").parsed
     strada.follow(strada.on_sheet(payment, "pay"))
