@@ -97,7 +97,7 @@ def payment_json(payment: Payment, merchant: bool) -> dict:
 
 
 def refund_json(entry) -> dict:
-    return {"amount": entry.amount, "state": entry.state, "created_at": iso(entry.created_at)}
+    return {"amount": entry.amount, "state": entry.state, "reason": entry.reason, "created_at": iso(entry.created_at)}
 
 
 def etag(body: dict) -> str:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalog.views import MAX_QUANTITY
 from ..payments.models import Status
+from ..payments.refund_records import DEFAULT_REASON, REASON_MAX
 
 StatusValue = Literal["ready", "approving", "approved", "partially_refunded", "refunded", "cancelled", "failed"]
 ReturnModeValue = Literal["server", "app", "scheme"]
@@ -54,6 +55,9 @@ class AbandonIn(Closed):
 class RefundIn(Closed):
     amount: int | None = Field(default=None, ge=1, le=INT_MAX, description="absent: everything that is left")
     seen_canceled: int = Field(ge=0, le=INT_MAX, description="canceled_amount as the caller last saw it")
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=REASON_MAX, description=f"취소 사유 (absent: {DEFAULT_REASON})"
+    )
 
 
 class OrderPath(BaseModel):
@@ -139,6 +143,7 @@ class Card(BaseModel):
 class RefundOut(BaseModel):
     amount: int
     state: Literal["requested", "done", "failed", "unknown"]
+    reason: str | None = Field(description="취소 사유; null for a refund made outside the site")
     created_at: datetime
 
 

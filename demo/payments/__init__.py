@@ -6,9 +6,10 @@ from . import providers
 
 bp = Blueprint("payments", __name__, cli_group="payments")
 
-from . import cli, history, refunds, views  # noqa: E402,F401
+from . import cli, history, refund_records, refunds, views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
     providers.init_app(app)
     app.jinja_env.globals["started_here"] = views.started_here
+    app.jinja_env.globals.update(reason_max=refund_records.REASON_MAX, default_reason=refund_records.DEFAULT_REASON)

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .models import Payment
 
+REASON_MAX = 200  # characters of a 취소 사유
+DEFAULT_REASON = "고객 요청"  # a refund asked without a reason
+
 
 class RefundState:
     REQUESTED = "requested"
@@ -34,6 +37,7 @@ class RefundRecord(db.Model):
     vat_amount: Mapped[int]
     state: Mapped[str] = mapped_column(String(20), default=RefundState.REQUESTED)
     aid: Mapped[str | None] = mapped_column(String(64), unique=True)  # the provider's id of this cancel action
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))  # 취소 사유 (None: an external refund)
     answer: Mapped[str | None] = mapped_column(Text)  # the provider's answer (or the error), as received
     # microseconds kept: whether an unanswered refund may still land is decided within IN_FLIGHT_SECONDS of this
     created_at: Mapped[datetime] = mapped_column(default=datetime.now)

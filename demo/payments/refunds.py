@@ -18,8 +18,10 @@ def requested_amount(available: int) -> int | None:
     return whole_number(request.form.get("amount", "").replace(",", "").replace("원", ""))
 
 
-def reviewable(available: int, amount: int | None) -> int:
+def reviewable(available: int, amount: int | None, reason: str) -> int:
     """The amount to ask confirmation for, or RefundError when no refund of it could be made."""
+    if len(reason) > service.REASON_MAX:
+        raise service.RefundError(f"취소 사유는 {service.REASON_MAX}자까지 적을 수 있습니다.")
     if amount is None:
         raise service.RefundError("취소할 금액을 숫자로 입력해 주세요.")
     if not available:
@@ -29,22 +31,27 @@ def reviewable(available: int, amount: int | None) -> int:
     return amount
 
 
+def requested_reason() -> str:
+    """The typed 취소 사유, or 고객 요청 when none was typed (a refund is always asked for some reason)."""
+    return " ".join(request.form.get("reason", "").split()) or service.DEFAULT_REASON
+
+
 @bp.post("/payments/<order_id>/refund")
 @merchant_required
 def refund(order_id: str):
     payment = find_payment(order_id)
     amount = requested_amount(payment.cancel_available_amount)
-    seen = whole_number(request.form.get("seen_canceled"))
+    seen, reason = whole_number(request.form.get("seen_canceled")), requested_reason()
     try:
         if request.form.get("step") == "review":
-            review = reviewable(payment.cancel_available_amount, amount)
-            return page_or_partial("payments/receipt.html", payment=payment, review=review)
+            review = reviewable(payment.cancel_available_amount, amount, reason)
+            return page_or_partial("payments/receipt.html", payment=payment, review=review, reason=reason)
         if amount is None or seen is None:
             raise service.RefundError("취소할 금액을 숫자로 입력해 주세요.")
-        service.refund(payment, amount, seen)
+        service.refund(payment, amount, seen, reason)
         flash(f"{amount:,}원을 결제 취소(환불)했습니다.", "refund-ok")
     except service.RefundError as error:
-        typed = request.form.get("amount", "")
+        typed = dict(amount=request.form.get("amount", ""), reason=request.form.get("reason", ""))
         htmx = bool(request.headers.get("HX-Request"))  # htmx swaps only 2xx answers
         page = page_or_partial("payments/receipt.html", payment=payment, refund_error=str(error), typed=typed)
         return page, 200 if htmx else 422

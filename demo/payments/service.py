@@ -21,7 +21,7 @@ from ..extensions import db, guarded_update, insert_row
 from .models import ApiExchange, Payment, PaymentEvent, ReturnMode, Status, new_order_id, now
 from .providers import PaymentError, get_provider, public_base_url
 from .providers.base import Approval, Exchange, Lookup, Order, Refund
-from .refund_records import RefundRecord, RefundState
+from .refund_records import DEFAULT_REASON, REASON_MAX, RefundRecord, RefundState
 
 # Approve errors about the callback's own input (a forged or early pg_token, a malformed one): still payable.
 NOT_TERMINAL = {-708, -701, -2}
@@ -410,10 +410,13 @@ def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
     return tax_free, min(vat_of(amount - tax_free), payment.vat_amount - payment.canceled_vat_amount)
 
 
-def refund(payment: Payment, amount: int, seen_canceled: int) -> RefundRecord:
+def refund(payment: Payment, amount: int, seen_canceled: int, reason: str = DEFAULT_REASON) -> RefundRecord:
     """Refund ``amount`` through the provider's cancel API, as a record of its own. ``seen_canceled`` is the cumulative
     refund the user saw: a double-submitted form carries a stale value and is refused, so one click never refunds twice.
-    At most one refund is in flight per payment. Returns the record (done, or unknown when no answer came)."""
+    At most one refund is in flight per payment. ``reason`` (취소 사유) is kept with the record. Returns the record
+    (done, or unknown when no answer came)."""
+    if not 0 < len(reason) <= REASON_MAX:
+        raise RefundError(f"취소 사유는 1~{REASON_MAX}자로 적어 주세요.")
     if payment.status not in (Status.APPROVED, Status.PARTIALLY_REFUNDED):
         raise RefundError("승인된 결제만 취소할 수 있습니다.")
     available = payment.cancel_available_amount
@@ -437,7 +440,7 @@ def refund(payment: Payment, amount: int, seen_canceled: int) -> RefundRecord:
         if payment.refund_claimed:
             raise RefundError("처리 중인 취소 요청이 있습니다. 결과를 확인한 뒤 다시 시도해 주세요.")
         raise RefundError("이미 처리된 취소 요청입니다. 금액을 확인한 뒤 다시 시도해 주세요.")
-    entry = RefundRecord(payment_id=payment.id, amount=amount, tax_free_amount=tax_free, vat_amount=vat)
+    entry = RefundRecord(payment_id=payment.id, amount=amount, tax_free_amount=tax_free, vat_amount=vat, reason=reason)
     db.session.add(entry)
     db.session.commit()  # claim and record together, before the provider call
     try:

@@ -38,11 +38,12 @@ def test_server_mode_pay_get_304_refund_history(strada):
     etag = got.headers["ETag"]
     again = api.get_payment.sync_detailed(client=buyer, order_id=payment.order_id, if_none_match=etag)
     assert again.status_code == 304 and again.headers["ETag"] == etag
-    body = strada.models.RefundIn(amount=1000, seen_canceled=0)
+    body = strada.models.RefundIn(amount=1000, seen_canceled=0, reason="상품 파손")
     refund = api.create_refund.sync_detailed(
         client=strada.merchant(), order_id=payment.order_id, body=body, idempotency_key="r-1"
     )
     assert refund.status_code == 201 and refund.parsed.refund.state == "done"
+    assert refund.parsed.refund.reason == "상품 파손" and refund.parsed.payment.refunds[0].reason == "상품 파손"
     assert refund.parsed.payment.status == "partially_refunded" and refund.parsed.payment.provider.tid
     replay = api.create_refund.sync_detailed(
         client=strada.merchant(), order_id=payment.order_id, body=body, idempotency_key="r-1"

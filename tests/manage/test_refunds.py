@@ -108,3 +108,25 @@ def test_an_error_stays_beside_the_field_with_the_typed_amount(shop, paid):
         assert response.status_code == status and 'value="9,999"' in page and 'aria-invalid="true"' in page
         assert 'id="refund-error"' in page and "취소 가능 금액(4,400원)" in page and "할까요?" not in page
     assert shop.payment(order_id).canceled_amount == 0
+
+
+def test_the_reason_goes_through_review_and_stays_with_the_refund(shop, paid):
+    order_id = paid()
+    review = refund(shop, order_id, step="review", kind="partial", amount="1000", reason="  상품  파손 ")
+    html = review.get_data(as_text=True)
+    assert 'data-testid="review-reason">상품 파손<' in html and 'name="reason" value="상품 파손"' in html
+    refund(shop, order_id, kind="partial", amount="1000", reason="상품 파손")
+    refund(shop, order_id, kind="full")  # no reason typed: 고객 요청
+    page = shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert page.count('data-testid="refund-reason">상품 파손<') == 1
+    assert page.count('data-testid="refund-reason">고객 요청<') == 1
+
+
+def test_a_reason_too_long_is_refused_before_any_call(shop, paid):
+    order_id = paid()
+    for step in ({"step": "review"}, {}):
+        answer = refund(shop, order_id, htmx=False, kind="partial", amount="1000", reason="가" * 201, **step)
+        assert answer.status_code == 422 and "취소 사유는" in answer.get_data(as_text=True)
+    assert shop.payment(order_id).canceled_amount == 0
+    with shop.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiExchange).filter_by(endpoint="cancel")) == 0
