@@ -11,7 +11,6 @@ is timed the same way. Timers cost ~1 µs each: the totals are a little above an
 """
 
 import collections
-import functools
 import os
 import statistics
 import sys
@@ -69,27 +68,10 @@ def instrument():
     LAYERS["security headers"] = [(SameHeadersTalisman, "_set_response_headers")]
     for label, calls in LAYERS.items():
         for owner, name in calls:
-            (timed_without_sql if label in EXCLUSIVE else timed)(owner, name, label)
+            timed(owner, name, label, SQL if label in EXCLUSIVE else None)
     from . import bare
 
     return create_app(), bare.app
-
-
-def timed_without_sql(owner, name: str, label: str) -> None:
-    call = getattr(owner, name)
-
-    @functools.wraps(call)
-    def wrapper(*args, **kwargs):
-        counter = times.get()
-        if counter is None:
-            return call(*args, **kwargs)
-        sql, started = counter[SQL], perf_counter()
-        try:
-            return call(*args, **kwargs)
-        finally:
-            counter[label] += perf_counter() - started - (counter[SQL] - sql)
-
-    setattr(owner, name, wrapper)
 
 
 def request_of(app, path: str, headers: dict) -> dict:
