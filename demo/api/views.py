@@ -240,7 +240,7 @@ def refund_payment(order_id: str, body: RefundIn, who: Caller) -> tuple[int, dic
         params = [{"name": "amount", "reason": f"at most the cancel_available_amount, {available}"}]
         raise ApiProblem(422, "validation_failed", "The amount is more than is left.", invalid_params=params)
     try:
-        entry = service.refund(payment, amount, body.seen_canceled, body.reason or service.DEFAULT_REASON)
+        entry = service.refund(payment, amount, body.seen_canceled, body.reason)
     except service.RefundError as error:
         if isinstance(error.__cause__, PaymentError):
             raise problem_for(error.__cause__) from error

@@ -18,10 +18,8 @@ def requested_amount(available: int) -> int | None:
     return whole_number(request.form.get("amount", "").replace(",", "").replace("원", ""))
 
 
-def reviewable(available: int, amount: int | None, reason: str) -> int:
+def reviewable(available: int, amount: int | None) -> int:
     """The amount to ask confirmation for, or RefundError when no refund of it could be made."""
-    if len(reason) > service.REASON_MAX:
-        raise service.RefundError(f"취소 사유는 {service.REASON_MAX}자까지 적을 수 있습니다.")
     if amount is None:
         raise service.RefundError("취소할 금액을 숫자로 입력해 주세요.")
     if not available:
@@ -31,20 +29,16 @@ def reviewable(available: int, amount: int | None, reason: str) -> int:
     return amount
 
 
-def requested_reason() -> str:
-    """The typed 취소 사유, or 고객 요청 when none was typed (a refund is always asked for some reason)."""
-    return " ".join(request.form.get("reason", "").split()) or service.DEFAULT_REASON
-
-
 @bp.post("/payments/<order_id>/refund")
 @merchant_required
 def refund(order_id: str):
     payment = find_payment(order_id)
     amount = requested_amount(payment.cancel_available_amount)
-    seen, reason = whole_number(request.form.get("seen_canceled")), requested_reason()
+    seen = whole_number(request.form.get("seen_canceled"))
     try:
+        reason = service.refund_reason(request.form.get("reason"))
         if request.form.get("step") == "review":
-            review = reviewable(payment.cancel_available_amount, amount, reason)
+            review = reviewable(payment.cancel_available_amount, amount)
             return page_or_partial("payments/receipt.html", payment=payment, review=review, reason=reason)
         if amount is None or seen is None:
             raise service.RefundError("취소할 금액을 숫자로 입력해 주세요.")

@@ -410,13 +410,20 @@ def refund_split(payment: Payment, amount: int) -> tuple[int, int]:
     return tax_free, min(vat_of(amount - tax_free), payment.vat_amount - payment.canceled_vat_amount)
 
 
-def refund(payment: Payment, amount: int, seen_canceled: int, reason: str = DEFAULT_REASON) -> RefundRecord:
+def refund_reason(typed: str | None) -> str:
+    """The 취소 사유 as kept: spaces collapsed, 고객 요청 when none was given; RefundError when it is too long."""
+    reason = " ".join((typed or "").split()) or DEFAULT_REASON
+    if len(reason) > REASON_MAX:
+        raise RefundError(f"취소 사유는 {REASON_MAX}자까지 적을 수 있습니다.")
+    return reason
+
+
+def refund(payment: Payment, amount: int, seen_canceled: int, reason: str | None = None) -> RefundRecord:
     """Refund ``amount`` through the provider's cancel API, as a record of its own. ``seen_canceled`` is the cumulative
     refund the user saw: a double-submitted form carries a stale value and is refused, so one click never refunds twice.
     At most one refund is in flight per payment. ``reason`` (취소 사유) is kept with the record. Returns the record
     (done, or unknown when no answer came)."""
-    if not 0 < len(reason) <= REASON_MAX:
-        raise RefundError(f"취소 사유는 1~{REASON_MAX}자로 적어 주세요.")
+    reason = refund_reason(reason)
     if payment.status not in (Status.APPROVED, Status.PARTIALLY_REFUNDED):
         raise RefundError("승인된 결제만 취소할 수 있습니다.")
     available = payment.cancel_available_amount

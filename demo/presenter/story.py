@@ -216,6 +216,11 @@ def approve_steps(calls: dict[str, list[ApiExchange]], claimed: bool) -> list[St
     return call_steps(next(iter(calls.get("approve", [])), None), "POST approve", "aid · 결제 정보", claimed, "approve")
 
 
+def was_claimed(payment: Payment) -> bool:
+    """Whether a request ever claimed the payment for approving (the approve call was, or is being, made)."""
+    return any(event.to_status == Status.APPROVING for event in payment.events)
+
+
 def outcome(payment: Payment) -> str:
     """The last answer's light: paid, failed, or still open."""
     return "done" if payment.status in Status.PAID else "error" if payment.status == Status.FAILED else "pending"
@@ -228,7 +233,7 @@ def story(payment: Payment) -> list[Step]:
         return app_story(payment)
     calls = calls_by_endpoint(payment)
     watching, lookups = watched(payment, calls.get("order", []))
-    claimed = any(event.to_status == Status.APPROVING for event in payment.events)
+    claimed = was_claimed(payment)
     ended_by_user = payment.status in ENDED and not claimed and payment.tid is not None
     user = {
         "pc": (PHONE, "QR 스캔 → 결제"),
@@ -252,8 +257,7 @@ def story(payment: Payment) -> list[Step]:
     return steps + later_calls(lookups, calls.get("cancel", []))
 
 
-RECOVERY_NOTE = CONFIRM_OVERDUE
-ABANDON_NOTE = APP_REPORTED.partition("{")[0]
+ABANDON_NOTE = APP_REPORTED.partition("{")[0]  # the abandon's cause up to what the app reported
 
 
 def caused(payment: Payment, prefix: str) -> bool:
@@ -263,7 +267,7 @@ def caused(payment: Payment, prefix: str) -> bool:
 
 def app_result(payment: Payment, asked: str, why: str) -> list[Step]:
     """The app asks the server (its own API call) and gets the payment as the server knows it."""
-    claimed = any(event.to_status == Status.APPROVING for event in payment.events)
+    claimed = was_claimed(payment)
     state = outcome(payment)
     return [
         Step(APP, SERVER, asked, lit(state != "pending", claimed), why=why),
@@ -275,7 +279,7 @@ def app_story(payment: Payment) -> list[Step]:
     """A payment of the Strada app: created through /api/v1, paid in KakaoTalk, back through the bridge."""
     calls = calls_by_endpoint(payment)
     watching, lookups = watched(payment, calls.get("order", []))
-    claimed = any(event.to_status == Status.APPROVING for event in payment.events)
+    claimed = was_claimed(payment)
     returned = claimed or payment.pg_token is not None
     abandoned = caused(payment, ABANDON_NOTE)
     ended = payment.status in ENDED and not claimed and payment.tid is not None
@@ -308,7 +312,7 @@ def app_story(payment: Payment) -> list[Step]:
         steps += app_result(payment, f"GET {mine}", WHY["app_get"])
     else:
         steps.append(Step(SERVER, APP, hand_over, lit(returned), why=WHY["hand_over_app"]))
-        if caused(payment, RECOVERY_NOTE):
+        if caused(payment, CONFIRM_OVERDUE):
             note = "앱의 confirm이 APP_CONFIRM_GRACE 안에 오지 않았습니다"
             steps.append(
                 Step(SERVER, SERVER, "복구: 서버가 보관한 pg_token으로 승인", "done", note=note, why=WHY["recovered"])
