@@ -96,3 +96,9 @@ def test_oversized_bodies_answer_413(client):
     assert client.post("/checkout", data=multipart, content_type="multipart/form-data").status_code == 413
     big_json = {"cid": "x" * 300 * 1024}
     assert client.post("/sandbox/kakaopay/online/v1/payment/ready", json=big_json).status_code == 413
+
+
+def test_api_text_with_a_nul_byte_is_a_clear_422(client):
+    """PostgreSQL cannot store a NUL byte: every request body refuses one before anything is written."""
+    answer = client.post("/api/v1/app-sessions", json={"device_name": "폰\u0000"})
+    assert answer.status_code == 422 and answer.json["code"] == "validation_failed"

@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..catalog.views import MAX_QUANTITY
 from ..payments.models import Status
@@ -19,9 +19,17 @@ assert set(StatusValue.__args__) == set(Status.LABELS)
 
 
 class Closed(BaseModel):
-    """A request body: unknown members are refused (a typo is an error, not a silent default)."""
+    """A request body: unknown members are refused (a typo is an error, not a silent default), and so is a NUL byte
+    in any text (PostgreSQL cannot store one: the web's forms refuse it the same way, demo/errors.py)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_bytes(cls, data):
+        if isinstance(data, dict) and any(isinstance(value, str) and "\x00" in value for value in data.values()):
+            raise ValueError("text may not contain NUL bytes")
+        return data
 
 
 # Requests
