@@ -1,4 +1,8 @@
-"""The provider interface: four calls, typed results that keep the raw response, one error type."""
+"""The provider seam both platforms sit behind (DESIGN.md "Providers"): start, parse a callback, finalize, look up,
+refund, read a webhook; typed results that keep the raw response, one error type whose ``kind`` says what an answer
+means. Nothing outside this package names a platform."""
+
+from collections.abc import Mapping
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,13 +57,34 @@ class Charge:
 @dataclass
 class Result:
     raw: dict
-    exchange: Exchange
+    exchange: Exchange | None
 
 
 @dataclass
-class Ready(Result):
-    tid: str
-    redirect_urls: dict  # pc / mobile / app, plus app schemes where the provider has them
+class Started(Result):
+    """What start gives: a redirect per device (the platform made its payment: ``provider_ref`` is known), or the
+    parameters of the platform's browser SDK call (``checkout``: it knows nothing until the buyer comes back)."""
+
+    provider_ref: str | None = None
+    redirect_urls: dict | None = None  # pc / mobile / app, plus app schemes where the provider has them
+    checkout: dict | None = None
+
+
+class Outcome:
+    AUTHORIZED = "authorized"  # the buyer paid in the platform's window: finalize with token
+    CANCELLED = "cancelled"  # the buyer quit (결제 중단)
+    FAILED = "failed"
+
+
+@dataclass
+class Callback:
+    """A platform's callback, parsed by its provider; bound to our order id by the URL's path, never trusted alone."""
+
+    outcome: str
+    token: str | None = None  # what finalize needs (KakaoPay: pg_token; Toss: paymentKey)
+    claimed_amount: int | None = None  # the amount the callback says was paid (Toss puts it in the URL)
+    code: str | None = None
+    message: str | None = None
 
 
 @dataclass
@@ -79,11 +104,12 @@ class Refund(Result):
     refunded: int  # this refund
     canceled_total: int  # all refunds so far
     cancel_available: int
-    aid: str = ""  # the provider's id of this cancel action
+    aid: str = ""  # the provider's id of this cancel action (refund_ref)
     refunded_tax_free: int = 0
     refunded_vat: int = 0
     canceled_tax_free: int = 0  # all refunds so far
-    canceled_vat: int = 0
+    canceled_vat: int | None = 0  # None: the platform keeps only the VAT left (remaining_vat)
+    remaining_vat: int | None = None
 
 
 @dataclass
@@ -98,13 +124,15 @@ class CancelAction:
 class Lookup(Result):
     """The provider's view of a payment, reduced to what reconciliation needs."""
 
-    state: str  # pending | authorized | paid | cancelled | failed
+    state: str  # absent | pending | authorized | paid | cancelled | failed
     provider_status: str
     canceled_total: int = 0
     approval: Approval | None = None
     canceled_tax_free: int = 0
-    canceled_vat: int = 0
+    canceled_vat: int | None = 0  # None: the platform keeps only the VAT left (remaining_vat)
     cancels: list[CancelAction] = field(default_factory=list)
+    remaining_vat: int | None = None
+    provider_ref: str | None = None  # the platform's id of the payment, found by our order id
 
 
 @dataclass
@@ -116,6 +144,16 @@ class BillingKey(Result):
     inactivated_at: datetime | None = None
 
 
+class Kind:
+    """What a finalize answer that is not 200 means (DESIGN.md, "What an answer means")."""
+
+    ALREADY_DONE = "already_done"  # a twin request won: paid; look it up
+    BAD_CALLBACK = "bad_callback"  # this callback was wrong or early: release the claim, still payable
+    DECLINED = "declined"  # definitely not paid
+    NO_ANSWER = "no_answer"  # timeout or connection error: the call may still run there; keep the claim
+    UNKNOWN = "unknown"  # an answer that tells nothing (5xx, malformed, unexpected): look it up, retry
+
+
 @dataclass
 class PaymentError(Exception):
     """Any failure of a provider call: an error answer, a timeout, a broken connection or body."""
@@ -125,6 +163,7 @@ class PaymentError(Exception):
     provider_message: str | None = None
     retryable: bool = False  # True: the outcome is unknown (timeout, 5xx); ask again later
     exchange: Exchange | None = field(default=None, repr=False)
+    kind: str = Kind.UNKNOWN
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
@@ -132,14 +171,32 @@ class PaymentError(Exception):
 
 class Provider(Protocol):
     name: str
+    label: str  # the platform's name as buyers read it
+    callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
+    absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
+    absent_ends: str  # …as cancelled or failed
 
-    def ready(self, order: Order) -> Ready: ...
+    def start(self, order: Order) -> Started: ...
 
-    def approve(self, tid: str, order_id: str, user_id: str, pg_token: str, total_amount: int) -> Approval: ...
+    def parse_callback(self, kind: str, args: Mapping[str, str]) -> Callback | None: ...  # None: malformed
 
-    def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund: ...
+    def finalize(
+        self, provider_ref: str | None, order_id: str, user_id: str, token: str, total_amount: int
+    ) -> Approval: ...
 
-    def lookup(self, tid: str) -> Lookup: ...
+    def refund(
+        self,
+        provider_ref: str,
+        amount: int,
+        tax_free_amount: int,
+        vat_amount: int | None,
+        reason: str,
+        idempotency_key: str,
+    ) -> Refund: ...
+
+    def lookup(self, provider_ref: str | None, order_id: str) -> Lookup: ...
+
+    def webhook(self, body: object) -> str | None: ...  # the order id to look up; never changes the books itself
 
     # Recurring payments: a provider made with ``recurring=True`` pays the first payment (ready/approve above)
     # and these calls with its recurring merchant id.

@@ -2,13 +2,28 @@
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from time import perf_counter
 
 import requests
 
-from .base import Approval, BillingKey, CancelAction, Charge, Exchange, Lookup, Order, PaymentError, Ready, Refund
+from .base import (
+    Approval,
+    BillingKey,
+    Callback,
+    CancelAction,
+    Charge,
+    Exchange,
+    Kind,
+    Lookup,
+    Order,
+    Outcome,
+    PaymentError,
+    Refund,
+    Started,
+)
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
@@ -43,6 +58,15 @@ MESSAGES = {
     -782: "카카오페이가 정기결제를 거절했습니다.",
     -401: "카카오페이 Secret key가 올바르지 않습니다.",
 }
+KINDS = {  # approve's error codes by what they mean; any other code tells nothing (Kind.UNKNOWN)
+    -702: Kind.ALREADY_DONE,
+    -708: Kind.BAD_CALLBACK,  # a wrong or forged pg_token
+    -701: Kind.BAD_CALLBACK,  # the user has not finished
+    -2: Kind.BAD_CALLBACK,  # a parameter error about the callback's own input
+    -780: Kind.DECLINED,
+    -723: Kind.DECLINED,
+}
+PG_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
 PATHS = {"status": "manage/subscription/status", "inactive": "manage/subscription/inactive"}
 MASKED = {"pg_token"}  # the only secret in a request body; the key travels in a header and is never stored
 
@@ -75,6 +99,10 @@ def card_from_order(selected: dict | None) -> dict | None:
 
 class KakaoPay:
     name = "kakaopay"
+    label = "카카오페이"
+    callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
+    absent_after = 0  # no tid: ready never answered, nothing can be paid
+    absent_ends = "failed"
     live_api = LIVE_API
     path = "/online/v1/payment/"
     auth_scheme = "SECRET_KEY"
@@ -110,9 +138,8 @@ class KakaoPay:
             timed_out = isinstance(error, requests.Timeout)
             exchange.error = "timeout" if timed_out else f"connection error: {type(error).__name__}"
             message = "카카오페이 응답이 늦어지고 있습니다." if timed_out else "카카오페이에 연결할 수 없습니다."
-            raise PaymentError(
-                "timeout" if timed_out else "connection", message, retryable=True, exchange=exchange
-            ) from error
+            code = "timeout" if timed_out else "connection"
+            raise PaymentError(code, message, retryable=True, exchange=exchange, kind=Kind.NO_ANSWER) from error
         finally:
             exchange.duration_ms = round((perf_counter() - started) * 1000)
         exchange.http_status, exchange.response_body = response.status_code, response.text[:50_000]
@@ -131,7 +158,8 @@ class KakaoPay:
         code = data[code_field]
         exchange.error = f"error {code}"
         message = self.messages.get(code, "카카오페이 요청이 실패했습니다.")
-        return PaymentError(code, message, data.get(message_field), retryable=retryable, exchange=exchange)
+        kind = KINDS.get(code, Kind.UNKNOWN)
+        return PaymentError(code, message, data.get(message_field), retryable, exchange, kind)
 
     def decode(self, response: requests.Response, exchange: Exchange) -> dict:
         try:
@@ -149,7 +177,8 @@ class KakaoPay:
             )
         raise error
 
-    def ready(self, order: Order) -> Ready:
+    def start(self, order: Order) -> Started:
+        """ready: KakaoPay makes the payment and answers its tid and a page per device."""
         data, exchange = self.call(
             "ready",
             {
@@ -173,9 +202,17 @@ class KakaoPay:
             "android_app_scheme": data.get("android_app_scheme"),
             "ios_app_scheme": data.get("ios_app_scheme"),
         }
-        return Ready(raw=data, exchange=exchange, tid=data["tid"], redirect_urls=urls)
+        return Started(raw=data, exchange=exchange, provider_ref=data["tid"], redirect_urls=urls)
 
-    def approve(self, tid: str, order_id: str, user_id: str, pg_token: str, total_amount: int) -> Approval:
+    @staticmethod
+    def parse_callback(kind: str, args: Mapping[str, str]) -> Callback | None:
+        """approval_url carries a pg_token (tid comes from our own record); cancel_url and fail_url carry nothing."""
+        if kind != "approve":
+            return Callback(Outcome.CANCELLED if kind == "cancel" else Outcome.FAILED)
+        pg_token = args.get("pg_token", "").strip()
+        return Callback(Outcome.AUTHORIZED, token=pg_token) if PG_TOKEN.fullmatch(pg_token) else None
+
+    def finalize(self, tid: str | None, order_id: str, user_id: str, pg_token: str, total_amount: int) -> Approval:
         data, exchange = self.call(
             "approve",
             {
@@ -202,7 +239,11 @@ class KakaoPay:
             tid=data.get("tid"),
         )
 
-    def refund(self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None) -> Refund:
+    def refund(
+        self, tid: str, amount: int, tax_free_amount: int, vat_amount: int | None, reason: str, idempotency_key: str
+    ) -> Refund:
+        """The cancel API. It takes no reason (ours keeps it) and no idempotency key (one refund in flight a payment,
+        by our own claim)."""
         body = {"tid": tid, "cancel_amount": amount, "cancel_tax_free_amount": tax_free_amount}
         if vat_amount is not None:
             body["cancel_vat_amount"] = vat_amount
@@ -222,7 +263,10 @@ class KakaoPay:
             canceled_vat=canceled.get("vat", 0),
         )
 
-    def lookup(self, tid: str) -> Lookup:
+    def lookup(self, tid: str | None, order_id: str) -> Lookup:
+        """The order API, by tid (a payment without one was never made at KakaoPay)."""
+        if tid is None:
+            return Lookup(raw={}, exchange=None, state="absent", provider_status="결제 준비 응답 없음")
         data, exchange = self.call("order", {"tid": tid})
         status, actions = data["status"], data.get("payment_action_details") or []
         paid = [a for a in actions if a["payment_action_type"] == "PAYMENT"]
@@ -239,7 +283,12 @@ class KakaoPay:
             canceled_tax_free=canceled.get("tax_free", 0),
             canceled_vat=canceled.get("vat", 0),
             cancels=[CancelAction(a["aid"], a["amount"]) for a in actions if a["payment_action_type"] == "CANCEL"],
+            provider_ref=tid,
         )
+
+    @staticmethod
+    def webhook(body: object) -> str | None:
+        return None  # KakaoPay sends none for single payments
 
     def charge(self, charge: Charge) -> Approval:
         data, exchange = self.call(
