@@ -20,6 +20,7 @@ ENV_KEYS = (
     "KAKAOPAY_API_BASE",
     "KAKAOPAY_TIMEOUT",
     "PAYMENT_PROVIDER",
+    "PAYMENT_PROVIDERS",
     "SANDBOX_SECRET_KEY",
     "SANDBOX_PAYMENT_TTL",
     "SANDBOX_FAULT",
@@ -90,7 +91,8 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # default: SQLite file under instance/
     PUBLIC_BASE_URL: str | None = None  # default: derived from the request
-    PAYMENT_PROVIDER = "kakaopay"
+    PAYMENT_PROVIDER = "kakaopay"  # the default platform, and its wire (kakaopay_legacy: the kapi API)
+    PAYMENT_PROVIDERS = "kakaopay,tosspayments"  # the platforms offered at checkout
     KAKAOPAY_SECRET_KEY: str | None = None  # set it to talk to the real KakaoPay test API
     KAKAOPAY_CID = "TC0ONETIME"
     KAKAOPAY_SUBSCRIPTION_CID = "TCSUBSCRIP"  # 정기결제 CID: the first payment and every later charge

@@ -11,9 +11,10 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 
 from ..framing import frameable_by_self
 from ..payments import service
-from ..payments.models import Payment, ReturnMode, Status
+from ..payments.models import Payment, ReturnMode
 from ..payments.providers import PaymentError
-from ..payments.views import find_payment
+from ..payments.providers.base import Kind, Outcome
+from ..payments.views import find_payment, malformed_callback
 from .resource import absolute
 
 bp = Blueprint("app_return", __name__, url_prefix="/app/return")
@@ -44,29 +45,19 @@ def hand_over(payment: Payment, error: PaymentError | None = None, status: int =
     return frameable_by_self(make_response(page, status))
 
 
-@bp.get("/<order_id>/approve")
-def approve(order_id: str):
+@bp.get("/<order_id>/<any(approve, cancel, fail):kind>")
+def returned(order_id: str, kind: str):
     payment = bridged_payment(order_id)
-    pg_token = request.args.get("pg_token", "").strip()
-    if not pg_token or len(pg_token) > 64 or not (pg_token.isascii() and pg_token.isalnum()):
-        abort(400, description="결제 확인 주소가 올바르지 않습니다. 카카오페이 결제창에서 결제를 다시 진행해 주세요.")
-    service.keep_pg_token(payment, pg_token)
+    provider = service.provider_of(payment)
+    parsed = provider.parse_callback(kind, request.args)
+    if parsed is None:
+        malformed_callback(provider.label)
+    if parsed.outcome != Outcome.AUTHORIZED:
+        service.ended_by_user(payment, parsed)
+        return hand_over(payment)
+    service.keep_pg_token(payment, parsed.token)
     if payment.return_mode == ReturnMode.APP:
         return hand_over(payment)
-    error = service.approve(payment, pg_token)
-    not_yet = error is not None and error.code in service.NOT_TERMINAL
+    error = service.approve(payment, parsed.token)
+    not_yet = error is not None and error.kind == Kind.BAD_CALLBACK
     return hand_over(payment, error, 409 if not_yet else 200)
-
-
-@bp.get("/<order_id>/cancel")
-def cancel(order_id: str):
-    payment = bridged_payment(order_id)
-    service.ended_by_user(payment, Status.CANCELLED)
-    return hand_over(payment)
-
-
-@bp.get("/<order_id>/fail")
-def fail(order_id: str):
-    payment = bridged_payment(order_id)
-    service.ended_by_user(payment, Status.FAILED)
-    return hand_over(payment)

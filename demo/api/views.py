@@ -10,6 +10,7 @@ from ..payments import service
 from ..payments.history import FILTERS
 from ..payments.models import Payment, Status
 from ..payments.providers import PaymentError
+from ..payments.providers.base import Kind
 from ..payments.reconcile import reconcile_changes
 from . import api
 from .auth import Caller, caller, open_app_session, require_app, require_merchant
@@ -193,7 +194,7 @@ def confirm_payment(path: OrderPath, body: ConfirmIn):
     if payment.status in (Status.CANCELLED, Status.FAILED):
         raise invalid_state(payment, who, "The payment is over; it cannot be approved.")
     error = service.confirm(payment, body.pg_token)
-    if error is not None and error.code in service.NOT_TERMINAL:
+    if error is not None and error.kind == Kind.BAD_CALLBACK:
         provider = {"code": error.code, "message": error.provider_message or error.message}
         raise ApiProblem(409, "not_authenticated_yet", error.message, provider=provider, retryable=True)
     if error is not None and error.code == -723:

@@ -19,19 +19,16 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog.models import Product, vat_of
 from ..extensions import db, guarded_update, insert_row
 from .models import ApiExchange, Payment, PaymentEvent, ReturnMode, Status, new_order_id, now
-from .providers import PaymentError, get_provider, public_base_url
-from .providers.base import Approval, Exchange, Lookup, Order, Refund
+from .providers import PaymentError, Provider, get_provider, public_base_url
+from .providers.base import Approval, Callback, Exchange, Kind, Lookup, Order, Outcome, Refund
 from .refund_records import DEFAULT_REASON, REASON_MAX, RefundRecord, RefundState
 
-# Approve errors about the callback's own input (a forged or early pg_token, a malformed one): still payable.
-NOT_TERMINAL = {-708, -701, -2}
-# Approve errors that mean "definitely not paid".
-DEFINITE_FAILURES = {-780, -723}
 # Event causes the presenter reads to tell who acted (demo/presenter/story.py).
 APP_REPORTED = "앱이 {what}을 알림"  # the app's abandon (what: 결제 중단 / 결제 실패)
 CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
 RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
-TIMED_OUT = ("timeout", "connection")  # no answer: the call may still be running at the provider
+ROLES = {"approve": "approval_url", "cancel": "cancel_url", "fail": "fail_url"}  # a callback's kind → Order's URL
+NOT_YET = "아직 사용자가 결제를 마치지 않았습니다."
 
 
 class RefundError(Exception):
@@ -79,18 +76,25 @@ def fail(payment: Payment, allowed: tuple[str, ...], cause: str, error: PaymentE
     )
 
 
-def callback_url(endpoint: str, order_id: str) -> str:
-    return public_base_url() + url_for(endpoint, order_id=order_id)
+def callback_url(endpoint: str, order_id: str, **values) -> str:
+    return public_base_url() + url_for(endpoint, order_id=order_id, **values)
 
 
-def callback_urls(order_id: str, return_mode: str | None) -> dict[str, str]:
-    """approval_url, cancel_url and fail_url: the web's, the app bridge's, or (scheme) the app's own deep links."""
-    names = {"approval_url": "approve", "cancel_url": "cancel", "fail_url": "fail"}
+def provider_of(payment: Payment) -> Provider:
+    return get_provider(payment.provider, payment.recurring)
+
+
+def callback_urls(order_id: str, return_mode: str | None, provider: Provider) -> dict[str, str]:
+    """approval_url, cancel_url and fail_url: the web's (the provider's callback paths), the app bridge's, or
+    (scheme) the app's own deep links. A platform with no cancel callback gets its fail URL there too."""
     if return_mode == ReturnMode.SCHEME:
         base = f"{current_app.config['STRADA_APP_SCHEME']}://payments/{order_id}"
-        return {key: f"{base}/{name}" for key, name in names.items()}
-    blueprint = "payments" if return_mode is None else "app_return"
-    return {key: callback_url(f"{blueprint}.{name}", order_id) for key, name in names.items()}
+        return {role: f"{base}/{kind}" for kind, role in ROLES.items()}
+    if return_mode is not None:
+        return {role: callback_url("app_return.returned", order_id, kind=kind) for kind, role in ROLES.items()}
+    paths = {ROLES[kind]: path for path, kind in provider.callbacks.items()}
+    paths.setdefault("cancel_url", paths["fail_url"])
+    return {role: callback_url("payments.callback", order_id, path=path) for role, path in paths.items()}
 
 
 def start(
@@ -100,12 +104,15 @@ def start(
     user_id: str,
     recurring: bool = False,
     return_mode: str | None = None,
+    provider_name: str | None = None,
 ) -> Payment:
-    """Create the order, call ready and keep tid and every redirect URL. Raises PaymentError (payment stored failed).
-    ``recurring``: the first payment of a subscription (the provider's recurring merchant id); ``return_mode``: a
-    payment for the Strada app (its callbacks are the app bridge's, see ReturnMode), None for the web."""
+    """Create the order (stored before any provider call), then start it with the provider: keep its id when it gives
+    one, and where the buyer goes next. Raises PaymentError (payment stored failed). ``recurring``: the first payment
+    of a subscription (the provider's recurring merchant id); ``return_mode``: a payment for the Strada app (its
+    callbacks are the app bridge's, see ReturnMode), None for the web; ``provider_name``: one of PAYMENT_PROVIDERS
+    (None: the first)."""
     amounts = product.amounts(quantity)
-    provider = get_provider(recurring)
+    provider = get_provider(provider_name, recurring)
     item = dict(
         item_name=product.name,
         item_code=product.slug,
@@ -133,18 +140,28 @@ def start(
         order_id=payment.order_id,
         user_id=user_id,
         **item,
-        **callback_urls(payment.order_id, return_mode),
+        **callback_urls(payment.order_id, return_mode, provider),
     )
     try:
-        ready = provider.ready(order)
+        started = provider.start(order)
     except PaymentError as error:
         record(payment, error.exchange)
         fail(payment, (Status.READY,), "결제 준비 실패", error)
         raise
-    add_exchange(payment, ready.exchange)
-    guarded_update(payment, (Status.READY,), tid=ready.tid, redirect_urls=ready.redirect_urls)
-    note(payment, f"결제 준비 완료 (tid {ready.tid})")
+    add_exchange(payment, started.exchange)
+    guarded_update(payment, (Status.READY,), tid=started.provider_ref, redirect_urls=next_pages(payment, started))
+    ref = f"tid {started.provider_ref}" if started.provider_ref else "결제창은 브라우저에서 열립니다"
+    note(payment, f"결제 준비 완료 ({ref})")
     return payment
+
+
+def next_pages(payment: Payment, started) -> dict:
+    """Where the buyer goes next, by device: the platform's pages, or (a platform whose browser SDK opens its window)
+    our checkout page for every device, which keeps the SDK call's parameters."""
+    if started.redirect_urls is not None:
+        return started.redirect_urls
+    page = public_base_url() + url_for("payments.pay", order_id=payment.order_id)
+    return {"pc": page, "mobile": page, "app": page, "checkout": started.checkout}
 
 
 def in_flight_window() -> timedelta:
@@ -182,6 +199,22 @@ def release_claim(payment: Payment) -> None:
     db.session.commit()
 
 
+def authorized(payment: Payment, callback: Callback) -> PaymentError | None:
+    """A platform's success callback, bound to our payment by the URL: one for another order, or claiming an amount
+    other than ours, is refused before any call (the payment stays payable, and ends by expiry if nothing else
+    comes). Otherwise approve with its token."""
+    refused = None
+    if callback.order_id not in (None, payment.order_id):
+        refused = "주문번호가 이 결제와 다릅니다"
+    elif callback.claimed_amount not in (None, payment.total_amount):
+        refused = f"결제 금액이 다릅니다 ({callback.claimed_amount:,}원 ≠ {payment.total_amount:,}원)"
+    if refused is None:
+        return approve(payment, callback.token)
+    if payment.status == Status.READY:
+        note(payment, f"승인하지 않음: {refused}")
+    return PaymentError("mismatch", f"{refused}. 승인하지 않았습니다.", kind=Kind.BAD_CALLBACK)
+
+
 def approve(payment: Payment, pg_token: str) -> PaymentError | None:
     """Handle the approval callback. A repeated callback changes nothing; a callback that finds another attempt (with
     another pg_token) in flight waits for its outcome, then tries its own token if the payment is still payable.
@@ -213,12 +246,12 @@ def keep_pg_token(payment: Payment, pg_token: str) -> bool:
 def confirm(payment: Payment, pg_token: str | None = None) -> PaymentError | None:
     """The app's confirm: approve with ``pg_token``, else the one a callback stored. A payment already approved,
     finished or being approved is left as it is (the caller shows it). Returns the error when it could not be
-    approved now; with no pg_token at all, KakaoPay's own answer to that (−701)."""
+    approved now; with no pg_token at all, that the user has not finished."""
     token = pg_token or payment.pg_token
     if payment.status != Status.READY:
         return None
     if token is None:
-        return PaymentError(-701, "아직 사용자가 결제를 마치지 않았습니다.")
+        return PaymentError("not_finished", NOT_YET, kind=Kind.BAD_CALLBACK)
     return approve(payment, token)
 
 
@@ -232,21 +265,14 @@ def abandon(payment: Payment, cause: str) -> None:
     """The app says the user quit or the payment failed: finish only what the order API confirms. A payment the
     user has paid is approved instead (with the kept pg_token); a pending one stays as it is. Raises PaymentError
     when the provider cannot tell."""
-    if payment.status != Status.READY or payment.tid is None:
+    if payment.status != Status.READY:
         return
     lookup = lookup_order(payment)
-    note(payment, f"{cause} (카카오페이 상태 {lookup.provider_status})")
+    note(payment, f"{cause} ({provider_of(payment).label} 상태 {lookup.provider_status})")
     if lookup.state == "authorized" and payment.pg_token:
         approve(payment, payment.pg_token)
     elif lookup.state in ("paid", "cancelled", "failed"):
         settle_approval(payment, lookup)
-
-
-def says_nothing(error: PaymentError) -> bool:
-    """An answer that tells neither paid nor not paid (5xx, malformed, an unexpected code): the call is over, so it
-    may be retried at once; the order API is asked first."""
-    known = NOT_TERMINAL | DEFINITE_FAILURES | {-702}
-    return error.code not in known and error.code not in TIMED_OUT
 
 
 def attempt_approve(payment: Payment, retries: int = 1) -> PaymentError | None:
@@ -254,13 +280,14 @@ def attempt_approve(payment: Payment, retries: int = 1) -> PaymentError | None:
     that says nothing, try again at once (``retries`` times) if the order API has not settled it: a passing 5xx then
     costs the buyer a fraction of a second, not the receipt's next poll."""
     try:
-        approval = get_provider(payment.recurring).approve(
+        approval = provider_of(payment).finalize(
             payment.tid, payment.order_id, payment.user_id, payment.pg_token, payment.total_amount
         )
     except PaymentError as error:
         record(payment, error.exchange)
         handle_approve_error(payment, error)
-        if retries and says_nothing(error) and payment.status == Status.APPROVING and claim(payment):
+        # An answer that tells neither paid nor not paid: the call is over, so it may be retried at once.
+        if retries and error.kind == Kind.UNKNOWN and payment.status == Status.APPROVING and claim(payment):
             note(payment, "승인 재시도: 바로 다시 요청합니다")
             return attempt_approve(payment, retries - 1)
         return error
@@ -270,15 +297,15 @@ def attempt_approve(payment: Payment, retries: int = 1) -> PaymentError | None:
 
 
 def handle_approve_error(payment: Payment, error: PaymentError) -> None:
-    if error.code == -702:  # a twin request won: paid. The order API has the details.
-        note(payment, f"이미 승인된 결제: 카카오페이 주문 조회로 확인합니다 ({error})")
+    if error.kind == Kind.ALREADY_DONE:  # a twin request won: paid. The order API has the details.
+        note(payment, f"이미 승인된 결제: {provider_of(payment).label} 주문 조회로 확인합니다 ({error})")
         release_claim(payment)
         check_order(payment)
-    elif error.code in NOT_TERMINAL:
+    elif error.kind == Kind.BAD_CALLBACK:
         transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
-    elif error.code in DEFINITE_FAILURES:
+    elif error.kind == Kind.DECLINED:
         fail(payment, (Status.APPROVING,), "승인 실패", error, claimed_until=None)
-    elif error.code in TIMED_OUT:  # the call may still be running there: keep the claim
+    elif error.kind == Kind.NO_ANSWER:  # the call may still be running there: keep the claim
         note(payment, f"승인 결과 확인 필요: {error}")
     else:  # an answer that tells nothing (5xx, malformed, unexpected code): ask the order API, retry later
         note(payment, f"승인 결과 확인 필요: {error}")
@@ -293,7 +320,7 @@ def check_order(payment: Payment) -> None:
     except PaymentError:
         return
     if lookup.state == "paid" and lookup.approval:
-        mark_approved(payment, lookup.approval, "카카오페이 주문 조회로 승인 확인")
+        mark_approved(payment, lookup.approval, f"{provider_of(payment).label} 주문 조회로 승인 확인")
     elif lookup.state in ("cancelled", "failed"):
         end_from_lookup(payment, lookup)
 
@@ -305,6 +332,7 @@ def mark_approved(payment: Payment, approval: Approval, cause: str) -> None:
         Status.APPROVED,
         f"{cause} (aid {approval.aid})",
         aid=approval.aid,
+        tid=payment.tid or approval.tid,
         payment_method_type=approval.method,
         card_info=approval.card_info,
         approved_at=approval.approved_at or now(),
@@ -315,37 +343,45 @@ def mark_approved(payment: Payment, approval: Approval, cause: str) -> None:
 
 def end_from_lookup(payment: Payment, lookup: Lookup) -> None:
     to = Status.CANCELLED if lookup.state == "cancelled" else Status.FAILED
-    transition(payment, Status.IN_FLIGHT, to, f"카카오페이 상태 {lookup.provider_status}", claimed_until=None)
+    status = f"{provider_of(payment).label} 상태 {lookup.provider_status}"
+    transition(payment, Status.IN_FLIGHT, to, status, claimed_until=None)
 
 
-def ended_by_user(payment: Payment, to: str) -> bool:
-    """cancel_url / fail_url: finish a ready payment, if the provider agrees it is over.
+def ended_by_user(payment: Payment, callback: Callback) -> bool:
+    """A cancel or fail callback: finish a ready payment, if the provider agrees it is over.
 
     Anyone holding the order URL can open these URLs, so the order API decides: a payment the provider still
-    shows as pending or paid is left alone.
+    shows as pending or paid is left alone (one it has no record of is over: there is nothing to pay).
     """
     if payment.status != Status.READY:
         return False
     try:
         lookup = lookup_order(payment)
     except PaymentError:
-        lookup = None  # the provider cannot tell: trust the callback, as KakaoPay only sends it when it is over
-    if lookup is not None and lookup.state not in ("cancelled", "failed"):
+        lookup = None  # the provider cannot tell: trust the callback, as platforms only send it when it is over
+    if lookup is not None and lookup.state not in ("cancelled", "failed", "absent"):
         return False
-    cause = "사용자가 결제를 취소했습니다" if to == Status.CANCELLED else "결제가 실패했거나 유효 시간이 지났습니다"
-    status = lookup.provider_status if lookup else "확인 불가"
-    return transition(payment, (Status.READY,), to, f"{cause} (카카오페이 상태 {status})")
+    cancelled = callback.outcome == Outcome.CANCELLED
+    to = Status.CANCELLED if cancelled else Status.FAILED
+    cause = "사용자가 결제를 취소했습니다" if cancelled else "결제가 실패했거나 유효 시간이 지났습니다"
+    status = f"{provider_of(payment).label} 상태 {lookup.provider_status if lookup else '확인 불가'}"
+    said = {"failure_code": callback.code[:20], "failure_message": callback.message} if callback.code else {}
+    return transition(payment, (Status.READY,), to, f"{cause} ({status})", **said)
 
 
 def lookup_order(payment: Payment) -> Lookup:
+    """The provider's view, by its id or (before it gave one) by our order id; an id found that way is kept."""
     payment.checked_at = now()
     db.session.commit()
     try:
-        lookup = get_provider(payment.recurring).lookup(payment.tid)
+        lookup = provider_of(payment).lookup(payment.tid, payment.order_id)
     except PaymentError as error:
         record(payment, error.exchange)
         raise
-    record(payment, lookup.exchange)
+    add_exchange(payment, lookup.exchange)
+    if payment.tid is None and lookup.provider_ref:
+        guarded_update(payment, Status.IN_FLIGHT, tid=lookup.provider_ref)  # the provider's truth: any racer agrees
+    db.session.commit()
     return lookup
 
 
@@ -369,15 +405,14 @@ def sync(payment: Payment) -> list[str]:
     if confirm_overdue(payment):  # 앱이 승인 without the app's confirm: nothing is lost, the server approves
         note(payment, CONFIRM_OVERDUE)
         approve(payment, payment.pg_token)
-    if payment.tid is None:
-        transition(payment, (Status.READY,), Status.FAILED, "결제 준비 응답이 없어 종료")
-        return [f"{before} → {payment.status_label}"] if payment.status_label != before else []
     try:
         lookup = lookup_order(payment)
     except PaymentError:
         return []
     changes = []
-    if payment.status in Status.IN_FLIGHT:
+    if lookup.state == "absent":
+        end_absent(payment, lookup)
+    elif payment.status in Status.IN_FLIGHT:
         settle_approval(payment, lookup)
     if payment.status_label != before:
         changes.append(f"{before} → {payment.status_label}")
@@ -386,16 +421,26 @@ def sync(payment: Payment) -> list[str]:
     return changes
 
 
+def end_absent(payment: Payment, lookup: Lookup) -> None:
+    """A ready payment the platform has no record of, once nothing can come of it any more (KakaoPay: ready never
+    answered; Toss: its window was never paid in, or was closed, which sends nothing): ends by our own expiry."""
+    provider = provider_of(payment)
+    if now() - payment.created_at < timedelta(seconds=provider.absent_after):
+        return
+    to = Status.CANCELLED if provider.absent_ends == "cancelled" else Status.FAILED
+    transition(payment, (Status.READY,), to, f"{provider.label}에 결제가 없어 종료 ({lookup.provider_status})")
+
+
 def settle_approval(payment: Payment, lookup: Lookup) -> None:
     if lookup.state == "paid" and lookup.approval:
-        mark_approved(payment, lookup.approval, "대사: 카카오페이에서 승인 확인")
+        mark_approved(payment, lookup.approval, f"대사: {provider_of(payment).label}에서 승인 확인")
     elif lookup.state in ("cancelled", "failed"):
         end_from_lookup(payment, lookup)
     else:
         for _ in range(2):  # an answer that told nothing (5xx) frees the claim at once: one more try right away
             if payment.status != Status.APPROVING or not claim(payment):
                 break
-            note(payment, f"대사: 승인 재시도 (카카오페이 상태 {lookup.provider_status})")
+            note(payment, f"대사: 승인 재시도 ({provider_of(payment).label} 상태 {lookup.provider_status})")
             attempt_approve(payment)
 
 
@@ -451,7 +496,8 @@ def refund(payment: Payment, amount: int, seen_canceled: int, reason: str | None
     db.session.add(entry)
     db.session.commit()  # claim and record together, before the provider call
     try:
-        result = get_provider(payment.recurring).refund(payment.tid, amount, tax_free, vat)
+        key = f"{payment.order_id}-refund-{entry.id}"  # one refund record, one key: a replayed request refunds once
+        result = provider_of(payment).refund(payment.tid, amount, tax_free, vat, reason, key)
     except PaymentError as error:
         record(payment, error.exchange)
         answer = (error.exchange.response_body if error.exchange else None) or str(error)
@@ -506,10 +552,17 @@ def apply_refund_answer(payment: Payment, entry: RefundRecord, result: Refund) -
         payment,
         result.canceled_total,
         result.canceled_tax_free,
-        result.canceled_vat,
+        canceled_vat(payment, result),
         f"{entry.amount:,}원 취소 (누적 {result.canceled_total:,}원)",
         release=settled,
     )
+
+
+def canceled_vat(payment: Payment, answer: Refund | Lookup) -> int:
+    """The VAT refunded so far: the provider's, or (a platform that keeps only the VAT left) ours less that."""
+    if answer.canceled_vat is not None:
+        return answer.canceled_vat
+    return max(0, payment.vat_amount - (answer.remaining_vat or 0))
 
 
 def raise_refunded(payment: Payment, total: int, tax_free: int, vat: int, cause: str, release: bool = False) -> bool:
@@ -545,7 +598,7 @@ def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
     """Match the order API's refunds (CANCEL actions) with our records: an unknown refund found there is done, one not
     found once it can no longer be in flight failed; a refund we never asked for is recorded as external. Then the
     cumulative amounts follow the order API. Returns what changed, in words."""
-    changes = []
+    changes, label = [], provider_of(payment).label
     db.session.expire(payment, ["refunds"])  # other requests may have added or settled some
     known = {entry.aid for entry in payment.refunds if entry.aid}
     unmatched = [action for action in lookup.cancels if action.aid not in known]
@@ -557,21 +610,21 @@ def settle_refunds(payment: Payment, lookup: Lookup) -> list[str]:
             unmatched.remove(match)
             if finish_refund(payment, entry, RefundState.DONE, release=False, aid=match.aid):
                 settled = True
-                changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에서 완료 확인")
+                changes.append(f"확인 중이던 {entry.amount:,}원 취소: {label}에서 완료 확인")
         elif entry.created_at <= old_enough and finish_refund(
-            payment, entry, RefundState.FAILED, answer="카카오페이 주문 조회에 이 취소가 없습니다"
+            payment, entry, RefundState.FAILED, answer=f"{label} 주문 조회에 이 취소가 없습니다"
         ):
-            changes.append(f"확인 중이던 {entry.amount:,}원 취소: 카카오페이에 없어 실패 처리")
+            changes.append(f"확인 중이던 {entry.amount:,}원 취소: {label}에 없어 실패 처리")
     changes += record_external(payment, lookup, unmatched)
     if raise_refunded(
         payment,
         lookup.canceled_total,
         lookup.canceled_tax_free,
-        lookup.canceled_vat,
-        "대사: 카카오페이 취소 금액 반영",
+        canceled_vat(payment, lookup),
+        f"대사: {label} 취소 금액 반영",
         release=settled,
     ):
-        changes.append(f"누적 취소 금액 {payment.canceled_amount:,}원 (카카오페이 기준)")
+        changes.append(f"누적 취소 금액 {payment.canceled_amount:,}원 ({label} 기준)")
     db.session.refresh(payment)
     return changes
 
@@ -588,7 +641,7 @@ def record_external(payment: Payment, lookup: Lookup, actions: list) -> list[str
             picked.insert(0, action)
             missing -= action.amount
     tax_free_left = max(0, lookup.canceled_tax_free - sum(entry.tax_free_amount for entry in done))
-    vat_left = max(0, lookup.canceled_vat - sum(entry.vat_amount for entry in done))
+    vat_left = max(0, canceled_vat(payment, lookup) - sum(entry.vat_amount for entry in done))
     changes = []
     for index, action in enumerate(picked):
         last = index == len(picked) - 1
@@ -604,7 +657,7 @@ def record_external(payment: Payment, lookup: Lookup, actions: list) -> list[str
                 vat_amount=vat,
                 state=RefundState.DONE,
                 aid=action.aid,
-                answer="카카오페이 주문 조회 (payment_action_details)",
+                answer=f"{provider_of(payment).label} 주문 조회",
                 settled_at=now(),
             )
         )

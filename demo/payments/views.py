@@ -1,4 +1,4 @@
-"""Checkout, KakaoPay's three callbacks (approval, cancel, fail) and the receipt."""
+"""Checkout, the platforms' callbacks (each provider names its paths), their webhooks, and the receipt."""
 
 import re
 import secrets
@@ -9,11 +9,12 @@ from sqlalchemy import bindparam, select
 from ..catalog import cache as catalog_cache
 from ..catalog.views import MAX_QUANTITY
 from ..console.auth import merchant_required
-from ..extensions import db
+from ..extensions import csrf, db
 from . import bp, service
 from .devices import choose_flow
 from .models import Payment, Status
-from .providers import PaymentError
+from .providers import PROVIDERS, PaymentError, enabled, get_provider
+from .providers.base import Kind, Outcome
 
 WON_LIMIT = 10**12  # no amount in this demo comes near; bigger numbers are typos or attacks, not amounts
 
@@ -60,9 +61,12 @@ def checkout():
         abort(400, description="주문할 상품을 찾을 수 없습니다.")
     if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         abort(400, description=f"수량은 1부터 {MAX_QUANTITY}까지 입력할 수 있습니다.")
+    provider = request.form.get("provider") or enabled()[0]
+    if provider not in enabled():
+        abort(400, description="선택한 결제수단을 쓸 수 없습니다.")
     flow = choose_flow(request.user_agent.string, request.form.get("flow"), current_app.config["STRADA_APP_UA_MARKER"])
     try:
-        payment = service.start(product, quantity, flow, visitor_id())
+        payment = service.start(product, quantity, flow, visitor_id(), provider_name=provider)
     except PaymentError as error:
         return render_template("payments/ready_error.html", error=error, product=product, quantity=quantity), 502
     return to_provider_page(payment, flow)
@@ -76,30 +80,51 @@ def to_provider_page(payment: Payment, flow: str):
     return redirect(target, 303)
 
 
-@bp.get("/payments/<order_id>/approve")
-def approve(order_id: str):
+@bp.get("/payments/<order_id>/pay")
+def pay(order_id: str):
+    """A platform whose browser SDK opens its window: our page makes that call with the parameters start gave."""
     payment = find_payment(order_id)
-    pg_token = request.args.get("pg_token", "").strip()
-    if not pg_token or len(pg_token) > 64 or not (pg_token.isascii() and pg_token.isalnum()):
-        abort(400, description="결제 확인 주소가 올바르지 않습니다. 카카오페이 결제창에서 결제를 다시 진행해 주세요.")
-    error = service.approve(payment, pg_token)
-    if error is not None and error.code in service.NOT_TERMINAL:
+    if payment.status != Status.READY or "checkout" not in payment.redirect_urls:
+        return redirect(url_for(".receipt", order_id=order_id), 303)
+    checkout = payment.redirect_urls["checkout"]
+    return render_template(f"payments/{payment.provider}/checkout.html", payment=payment, checkout=checkout)
+
+
+def malformed_callback(platform: str):
+    abort(400, description=f"결제 확인 주소가 올바르지 않습니다. {platform} 결제창에서 결제를 다시 진행해 주세요.")
+
+
+def callback(order_id: str, path: str):
+    """A platform's callback (approval, cancel or fail), parsed by the payment's own provider."""
+    payment = find_payment(order_id)
+    provider = service.provider_of(payment)
+    parsed = provider.parse_callback(provider.callbacks.get(path) or abort(404), request.args)
+    if parsed is None:
+        malformed_callback(provider.label)
+    if parsed.outcome != Outcome.AUTHORIZED:
+        service.ended_by_user(payment, parsed)
+        return render_template("payments/receipt.html", payment=payment)
+    error = service.authorized(payment, parsed)
+    if error is not None and error.kind == Kind.BAD_CALLBACK:
         return render_template("payments/not_yet.html", payment=payment, error=error), 409
     return redirect(url_for(".receipt", order_id=order_id), 303)
 
 
-@bp.get("/payments/<order_id>/cancel")
-def cancel(order_id: str):
-    payment = find_payment(order_id)
-    service.ended_by_user(payment, Status.CANCELLED)
-    return render_template("payments/receipt.html", payment=payment)
+for _path in sorted({path for provider in PROVIDERS.values() for path in provider.callbacks}):
+    bp.add_url_rule(f"/payments/<order_id>/{_path}", "callback", callback, defaults={"path": _path})
 
 
-@bp.get("/payments/<order_id>/fail")
-def fail(order_id: str):
-    payment = find_payment(order_id)
-    service.ended_by_user(payment, Status.FAILED)
-    return render_template("payments/receipt.html", payment=payment)
+@bp.post("/payments/webhooks/<name>")
+@csrf.exempt
+def webhook(name: str):
+    """A platform's push: it only ever names a payment to look up; its body never changes the books."""
+    if name not in enabled():
+        abort(404)
+    order_id = get_provider(name).webhook(request.get_json(silent=True))
+    payment = db.session.scalar(BY_ORDER_ID, {"order_id": order_id}) if order_id else None
+    if payment is not None and payment.provider == name:
+        service.sync(payment)
+    return {"received": True}
 
 
 # Seconds before the receipt asks again while something is open: every second at first (a fault that clears is seen

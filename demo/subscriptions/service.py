@@ -118,7 +118,7 @@ def charge_payment(subscription: Subscription, charge: SubscriptionCharge) -> Pa
     payment = Payment(
         order_id=new_order_id(),
         user_id=subscription.user_id,
-        provider=get_provider(True).name,
+        provider=get_provider(recurring=True).name,
         product_id=subscription.product_id,
         **subscription.item,
         flow=SERVER_FLOW,
@@ -152,7 +152,7 @@ def charge_period(subscription: Subscription, period: int) -> SubscriptionCharge
         **subscription.item,
     )
     try:
-        approval = get_provider(True).charge(request)
+        approval = get_provider(recurring=True).charge(request)
     except PaymentError as error:
         payments.record(payment, error.exchange)
         if error.retryable:
@@ -217,7 +217,7 @@ def deactivate(subscription: Subscription, by: str) -> None:
     if subscription.status != State.ACTIVE:
         raise SubscriptionError("이미 해지되었거나 시작되지 않은 구독입니다.")
     try:
-        result = get_provider(True).deactivate(subscription.billing_key)
+        result = get_provider(recurring=True).deactivate(subscription.billing_key)
     except PaymentError as error:
         payments.record(subscription.first_payment, error.exchange)
         raise SubscriptionError(f"해지하지 못했습니다: {error.message} ({error.code})") from error
@@ -233,7 +233,7 @@ def check_billing_key(subscription: Subscription) -> str:
     if subscription.billing_key is None:
         raise SubscriptionError("첫 결제가 끝나지 않아 정기결제 키가 없습니다.")
     try:
-        result = get_provider(True).billing_status(subscription.billing_key)
+        result = get_provider(recurring=True).billing_status(subscription.billing_key)
     except PaymentError as error:
         payments.record(subscription.first_payment, error.exchange)
         raise SubscriptionError(f"상태를 확인하지 못했습니다: {error.message} ({error.code})") from error

@@ -58,30 +58,30 @@ def pay(kakao_server, ready, fault: str = "") -> str:
 
 
 def test_ready_approve_refund_lookup_over_http(client, kakao_server):
-    ready = client.ready(order())
-    assert ready.tid.startswith("T") and ready.redirect_urls["pc"].startswith(kakao_server.url)
+    ready = client.start(order())
+    assert ready.provider_ref.startswith("T") and ready.redirect_urls["pc"].startswith(kakao_server.url)
     assert ready.exchange.http_status == 200 and ready.exchange.url.endswith(client.path + "ready")
-    assert client.lookup(ready.tid).state == "pending"
+    assert client.lookup(ready.provider_ref, "o").state == "pending"
     pg_token = pay(kakao_server, ready)
-    assert client.lookup(ready.tid).provider_status == "AUTH_PASSWORD"
-    approval = client.approve(ready.tid, "o-1", "u-1", pg_token, 4400)
+    assert client.lookup(ready.provider_ref, "o").provider_status == "AUTH_PASSWORD"
+    approval = client.finalize(ready.provider_ref, "o-1", "u-1", pg_token, 4400)
     assert approval.method == "CARD" and approval.card_info["kakaopay_issuer_corp"] == "현대카드"
     assert approval.amounts["vat"] == 400 and approval.approved_at is not None
-    refund = client.refund(ready.tid, 1000, 0, None)
+    refund = client.refund(ready.provider_ref, 1000, 0, None, "고객 요청", "k-1")
     assert (refund.status, refund.refunded, refund.canceled_total, refund.cancel_available) == (
         "PART_CANCEL_PAYMENT",
         1000,
         1000,
         3400,
     )
-    lookup = client.lookup(ready.tid)
+    lookup = client.lookup(ready.provider_ref, "o")
     assert lookup.state == "paid" and lookup.approval.aid == approval.aid and lookup.canceled_total == 1000
 
 
 def test_error_answers_become_payment_errors(client, kakao_server):
-    ready = client.ready(order())
+    ready = client.start(order())
     with pytest.raises(PaymentError) as raised:
-        client.approve(ready.tid, "o-1", "u-1", "forged", 4400)
+        client.finalize(ready.provider_ref, "o-1", "u-1", "forged", 4400)
     assert raised.value.code == -701 and not raised.value.retryable
     assert raised.value.exchange.http_status == 400 and raised.value.provider_message
 
@@ -89,7 +89,7 @@ def test_error_answers_become_payment_errors(client, kakao_server):
 def state_or_none(client, tid: str) -> str | None:
     """The order API's state, or None when this lookup itself timed out (a loaded machine, a 0.5 s read timeout)."""
     try:
-        return client.lookup(tid).state
+        return client.lookup(tid, "o").state
     except PaymentError as error:
         if not error.retryable:
             raise
@@ -106,14 +106,14 @@ def eventually(check, seconds: float = 8.0) -> bool:
 
 
 def test_timeouts_and_500s_are_retryable(client, kakao_server):
-    ready = client.ready(order())
+    ready = client.start(order())
     with pytest.raises(PaymentError) as raised:
-        client.approve(ready.tid, "o-1", "u-1", pay(kakao_server, ready, "slow"), 4400)
+        client.finalize(ready.provider_ref, "o-1", "u-1", pay(kakao_server, ready, "slow"), 4400)
     assert raised.value.code == "timeout" and raised.value.retryable and raised.value.exchange.http_status is None
-    assert eventually(lambda: state_or_none(client, ready.tid) == "paid")  # a timeout is no failure: KakaoPay went on
-    second = client.ready(order(order_id="o-2"))
+    assert eventually(lambda: state_or_none(client, ready.provider_ref) == "paid")  # a timeout is no failure: KakaoPay went on
+    second = client.start(order(order_id="o-2"))
     with pytest.raises(PaymentError) as raised:
-        client.approve(second.tid, "o-2", "u-1", pay(kakao_server, second, "server_error"), 4400)
+        client.finalize(second.provider_ref, "o-2", "u-1", pay(kakao_server, second, "server_error"), 4400)
     assert raised.value.retryable and raised.value.exchange.http_status == 500
 
 
@@ -124,18 +124,18 @@ def test_bad_key_and_unreachable_host(kakao_server, provider):
         "SANDBOX_SECRET_KEY": "wrong",
     }
     with pytest.raises(PaymentError) as raised:
-        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).start(order())
     assert raised.value.code == -401
     settings["KAKAOPAY_API_BASE"] = "http://127.0.0.1:9"
     with pytest.raises(PaymentError) as raised:
-        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).start(order())
     assert raised.value.code == "connection" and raised.value.retryable
 
 
 def test_a_body_that_is_not_json_is_a_payment_error(kakao_server, provider):
     settings = {**kakao_server.app.config, "KAKAOPAY_API_BASE": kakao_server.url}  # wrong base: HTML 404s
     with pytest.raises(PaymentError) as raised:
-        PROVIDERS[provider].from_settings(settings, "", requests.Session()).ready(order())
+        PROVIDERS[provider].from_settings(settings, "", requests.Session()).start(order())
     assert raised.value.code == 404 and "해석할 수 없습니다" in raised.value.message
 
 

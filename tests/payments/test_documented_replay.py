@@ -55,12 +55,12 @@ ORDER = Order("o", "u", "초코파이", None, 1, 2200, 0, 200, "https://s/a", "h
 def test_ready_approve_money_and_card(provider):
     card = {**DOCUMENTED["approve_card"], "card_info": CARD_NAMES[provider](DOCUMENTED["approve_card"]["card_info"])}
     kakao, replay = client(provider, ready=(200, DOCUMENTED["ready"]), approve=(200, DOCUMENTED["approve_money"]))
-    ready = kakao.ready(ORDER)
-    assert ready.tid == DOCUMENTED["ready"]["tid"] and ready.redirect_urls["pc"].endswith("/info")
-    money = kakao.approve(ready.tid, "o", "u", "token", 2200)
+    ready = kakao.start(ORDER)
+    assert ready.provider_ref == DOCUMENTED["ready"]["tid"] and ready.redirect_urls["pc"].endswith("/info")
+    money = kakao.finalize(ready.provider_ref, "o", "u", "token", 2200)
     assert money.card_info is None and money.method == "MONEY" and money.amounts["total"] == 2200
     replay.answers["approve"] = (200, card)
-    paid = kakao.approve(ready.tid, "o", "u", "token", 2200)
+    paid = kakao.finalize(ready.provider_ref, "o", "u", "token", 2200)
     assert paid.card_info["kakaopay_issuer_corp"] == "수협은행" and paid.card_info["install_month"] == "00"
     assert paid.approved_at.isoformat() == "2023-07-15T21:18:22"
 
@@ -72,7 +72,7 @@ def test_ready_approve_money_and_card(provider):
 def test_order_answers(provider, name):
     body = DOCUMENTED[name]
     kakao, _ = client(provider, order=(200, body))
-    lookup = kakao.lookup(body["tid"])
+    lookup = kakao.lookup(body["tid"], "o")
     assert lookup.provider_status == body["status"]
     if name == "order_ready":
         assert lookup.state == "pending" and lookup.approval is None
@@ -86,7 +86,7 @@ def test_order_answers(provider, name):
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_cancel(provider):
     kakao, _ = client(provider, cancel=(200, DOCUMENTED["cancel_partial"]))
-    refund = kakao.refund("T1234567890123456789", 1000, 0, None)
+    refund = kakao.refund("T1234567890123456789", 1000, 0, None, "고객 요청", "k-1")
     assert (refund.status, refund.refunded, refund.canceled_total, refund.cancel_available) == (
         "PART_CANCEL_PAYMENT",
         1000,
@@ -108,7 +108,7 @@ def test_error_bodies(provider, error):
     body = DOCUMENTED[error]
     kakao, _ = client(provider, approve=(400, body))
     with pytest.raises(PaymentError) as raised:
-        kakao.approve("T1", "o", "u", "token", 2200)
+        kakao.finalize("T1", "o", "u", "token", 2200)
     code = body.get("error_code", body.get("code"))
     assert raised.value.code == code and not raised.value.retryable
     assert raised.value.provider_message == body.get("error_message", body.get("msg"))
@@ -117,5 +117,5 @@ def test_error_bodies(provider, error):
 def test_an_error_body_of_the_other_wire_is_not_understood():
     kakao, _ = client("kakaopay", approve=(400, DOCUMENTED["legacy_error"]))
     with pytest.raises(PaymentError) as raised:
-        kakao.approve("T1", "o", "u", "token", 2200)
+        kakao.finalize("T1", "o", "u", "token", 2200)
     assert raised.value.code == 400 and "해석할 수 없습니다" in raised.value.message

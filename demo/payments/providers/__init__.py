@@ -1,4 +1,4 @@
-"""Payment providers by name. Adding one: a module with a class like KakaoPay, and an entry here."""
+"""Payment providers by name. Adding one: a module with a class like KakaoPay (base.Provider), and an entry here."""
 
 import requests
 from flask import Flask, current_app, has_request_context, request
@@ -8,9 +8,9 @@ from .kakaopay import KakaoPay, uses_sandbox_in_process
 from .kakaopay_legacy import KakaoPayLegacy
 from .wsgi_adapter import WSGIAdapter
 
-PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy}  # PAYMENT_PROVIDER → provider class
+PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy}  # name → provider class
 
-__all__ = ["PaymentError", "Provider", "get_provider", "init_app", "public_base_url"]
+__all__ = ["PROVIDERS", "PaymentError", "Provider", "enabled", "get_provider", "init_app", "public_base_url"]
 
 
 def init_app(app: Flask) -> None:
@@ -32,8 +32,17 @@ def public_base_url() -> str:
     return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
 
 
-def get_provider(recurring: bool = False) -> Provider:
-    """The configured provider; ``recurring`` for a subscription's payments (its own merchant id)."""
-    provider_class = PROVIDERS[current_app.config["PAYMENT_PROVIDER"]]
+def enabled() -> list[str]:
+    """The platforms a buyer may choose (PAYMENT_PROVIDERS), the default first: PAYMENT_PROVIDER, which also picks
+    its platform's wire (kakaopay_legacy stands in for kakaopay)."""
+    default = current_app.config["PAYMENT_PROVIDER"]
+    listed = [name.strip() for name in current_app.config["PAYMENT_PROVIDERS"].split(",")]
+    others = [name for name in listed if name in PROVIDERS and PROVIDERS[name].label != PROVIDERS[default].label]
+    return [default, *others]
+
+
+def get_provider(name: str | None = None, recurring: bool = False) -> Provider:
+    """Provider ``name`` (None: the default); ``recurring`` for a subscription's payments (its own merchant id)."""
+    provider_class = PROVIDERS[name or current_app.config["PAYMENT_PROVIDER"]]
     session = current_app.extensions["payments.http"]
     return provider_class.from_settings(current_app.config, public_base_url(), session, recurring=recurring)
