@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .providers import PROVIDERS
 
 
 def now() -> datetime:
@@ -126,6 +127,15 @@ class Payment(db.Model):
     @property
     def return_mode_label(self) -> str | None:
         return ReturnMode.LABELS.get(self.return_mode)
+
+    @property
+    def platform_label(self) -> str:
+        """The platform as buyers read it (카카오페이, 토스페이먼츠)."""
+        return PROVIDERS[self.provider].label
+
+    @property
+    def method_label(self) -> str:
+        return PROVIDERS[self.provider].method_labels.get(self.payment_method_type or "", "-")
 
     @property
     def cancel_available_amount(self) -> int:

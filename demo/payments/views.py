@@ -68,7 +68,9 @@ def checkout():
     try:
         payment = service.start(product, quantity, flow, visitor_id(), provider_name=provider)
     except PaymentError as error:
-        return render_template("payments/ready_error.html", error=error, product=product, quantity=quantity), 502
+        platform = PROVIDERS[provider].label
+        context = {"error": error, "product": product, "quantity": quantity, "platform": platform}
+        return render_template("payments/ready_error.html", **context), 502
     return to_provider_page(payment, flow)
 
 
@@ -86,8 +88,8 @@ def pay(order_id: str):
     payment = find_payment(order_id)
     if payment.status != Status.READY or "checkout" not in payment.redirect_urls:
         return redirect(url_for(".receipt", order_id=order_id), 303)
-    checkout = payment.redirect_urls["checkout"]
-    return render_template(f"payments/{payment.provider}/checkout.html", payment=payment, checkout=checkout)
+    template = f"payments/{service.provider_of(payment).platform}/checkout.html"
+    return render_template(template, payment=payment, checkout=payment.redirect_urls["checkout"])
 
 
 def malformed_callback(platform: str):

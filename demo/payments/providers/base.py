@@ -172,6 +172,8 @@ class PaymentError(Exception):
 class Provider(Protocol):
     name: str
     label: str  # the platform's name as buyers read it
+    method_labels: dict[str, str]  # payment method type → how the receipt says it
+    platform: str  # the folder of its templates (payments/<platform>/): its pay button, its checkout page
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed

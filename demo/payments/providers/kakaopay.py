@@ -100,6 +100,8 @@ def card_from_order(selected: dict | None) -> dict | None:
 class KakaoPay:
     name = "kakaopay"
     label = "카카오페이"
+    method_labels = {"CARD": "카드", "MONEY": "카카오페이머니"}  # payment_method_type as the receipt says it
+    platform = "kakaopay"  # its templates' folder (payments/kakaopay/), the same for both wires
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid
     absent_ends = "failed"
