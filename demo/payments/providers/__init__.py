@@ -6,9 +6,11 @@ from flask import Flask, current_app, has_request_context, request
 from .base import PaymentError, Provider
 from .kakaopay import KakaoPay, uses_sandbox_in_process
 from .kakaopay_legacy import KakaoPayLegacy
+from .tosspayments import TossPayments
 from .wsgi_adapter import WSGIAdapter
 
-PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy}  # PAYMENT_PROVIDER → provider class
+# PAYMENT_PROVIDER → provider class
+PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy, "tosspayments": TossPayments}
 
 __all__ = ["PaymentError", "Provider", "get_provider", "init_app", "public_base_url"]
 

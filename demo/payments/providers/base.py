@@ -3,7 +3,6 @@ refund, read a webhook; typed results that keep the raw response, one error type
 means. Nothing outside this package names a platform."""
 
 from collections.abc import Mapping
-
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -85,6 +84,7 @@ class Callback:
     claimed_amount: int | None = None  # the amount the callback says was paid (Toss puts it in the URL)
     code: str | None = None
     message: str | None = None
+    order_id: str | None = None  # the order id the callback names (Toss): the service refuses one unlike the path's
 
 
 @dataclass
