@@ -65,6 +65,7 @@ MESSAGES = {
     "IDEMPOTENT_REQUEST_PROCESSING": "이전 요청이 아직 처리 중입니다.",
     "PROVIDER_ERROR": "토스페이먼츠에 일시적인 오류가 있습니다.",
 }
+DECLINED_MESSAGE, FAILED_MESSAGE = "카드사 또는 결제수단이 결제를 거절했습니다.", "토스페이먼츠 요청이 실패했습니다."
 # Errors about the callback's own input: an unknown (forged) paymentKey, an amount or orderId unlike the window's,
 # and an expired session (10 minutes passed). None ends the payment: a stranger's forged successUrl must not kill a
 # pending one, and an expired payment is ended by the lookup that follows (EXPIRED → failed).
@@ -122,8 +123,16 @@ class TossPayments:
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
     absent_ends = "cancelled"  # a closed window sends nothing (결제 중단)
 
-    def __init__(self, api_base: str, secret_key: str, client_key: str, sdk_url: str, timeout: float,
-                 session: requests.Session, absent_after: int | None = None):  # fmt: skip
+    def __init__(
+        self,
+        api_base: str,
+        secret_key: str,
+        client_key: str,
+        sdk_url: str,
+        timeout: float,
+        session: requests.Session,
+        absent_after: int | None = None,
+    ):
         self.api_base, self.client_key, self.sdk_url = api_base.rstrip("/"), client_key, sdk_url
         self.auth = "Basic " + base64.b64encode(f"{secret_key}:".encode()).decode()
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
@@ -145,7 +154,9 @@ class TossPayments:
         timeout = settings["KAKAOPAY_TIMEOUT"]
         return cls(api_base, *keys, sdk_url, timeout, session, settings.get("TOSS_WINDOW_SECONDS"))
 
-    def call(self, endpoint: str, path: str, body: dict | None = None, idempotency_key: str | None = None):
+    def call(
+        self, endpoint: str, path: str, body: dict | None = None, idempotency_key: str | None = None
+    ) -> tuple[dict, Exchange]:
         """GET (no body) or POST ``path``; the Payment object and the exchange, or a PaymentError."""
         url = self.api_base + path
         exchange = Exchange(endpoint, url, json.dumps(body, ensure_ascii=False, indent=2) if body is not None else "")
@@ -180,16 +191,11 @@ class TossPayments:
         code = data.get("code") if isinstance(data, dict) else None
         if not isinstance(code, str) or response.status_code == 200:
             exchange.error = "malformed response"
-            raise PaymentError(response.status_code, "토스페이먼츠 응답을 해석할 수 없습니다.", retryable=retryable,
-                               exchange=exchange)  # fmt: skip
+            message = "토스페이먼츠 응답을 해석할 수 없습니다."
+            raise PaymentError(response.status_code, message, retryable=retryable, exchange=exchange)
         exchange.error = f"error {code}"
         kind = Kind.UNKNOWN if retryable else kind_of(code)
-        default = (
-            "카드사 또는 결제수단이 결제를 거절했습니다."
-            if kind == Kind.DECLINED
-            else "토스페이먼츠 요청이 실패했습니다."
-        )
-        message = MESSAGES.get(code, default)
+        message = MESSAGES.get(code, DECLINED_MESSAGE if kind == Kind.DECLINED else FAILED_MESSAGE)
         raise PaymentError(code, message, data.get("message"), retryable or code in RETRYABLE, exchange, kind)
 
     def start(self, order: Order) -> Started:
