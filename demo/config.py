@@ -31,6 +31,7 @@ ENV_KEYS = (
     "SANDBOX_SITE_DOMAINS",
     "TOSS_SECRET_KEY",
     "TOSS_CLIENT_KEY",
+    "TOSS_API_BASE",
     "TOSS_SANDBOX_SECRET_KEY",
     "TOSS_SANDBOX_CLIENT_KEY",
     "TOSS_SANDBOX_SESSION_TTL",
@@ -115,6 +116,7 @@ class Config:
     # Toss Payments: real test keys (API 개별 연동 키, test_sk_… / test_ck_…) unmount the Toss sandbox.
     TOSS_SECRET_KEY: str | None = None
     TOSS_CLIENT_KEY: str | None = None
+    TOSS_API_BASE: str | None = None  # default: https://api.tosspayments.com with real keys, else the sandbox
     # The Toss sandbox's key pair: the docs' own test pair (it guards nothing real).
     TOSS_SANDBOX_SECRET_KEY = "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R"
     TOSS_SANDBOX_CLIENT_KEY = "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq"

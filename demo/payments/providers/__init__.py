@@ -6,9 +6,11 @@ from flask import Flask, current_app, has_request_context, request
 from .base import PaymentError, Provider
 from .kakaopay import KakaoPay, uses_sandbox_in_process
 from .kakaopay_legacy import KakaoPayLegacy
+from .tosspayments import TossPayments
 from .wsgi_adapter import WSGIAdapter
 
-PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy}  # name → provider class
+# name → provider class
+PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy, "tosspayments": TossPayments}
 
 __all__ = ["PROVIDERS", "PaymentError", "Provider", "enabled", "get_provider", "init_app", "public_base_url"]
 
