@@ -10,6 +10,7 @@ from . import config as config_module
 from . import schema
 from .extensions import csrf, db
 from .framing import FRAMEABLE_BY_SELF
+from .payments.providers import content_security_policy
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -100,7 +101,7 @@ def secure(app: Flask) -> None:
     SameHeadersTalisman(
         app,
         force_https=False,  # https is the proxy's job; the LAN demo is plain http
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=content_security_policy(CONTENT_SECURITY_POLICY, app.config),
         frame_options="DENY",
         referrer_policy="same-origin",
         session_cookie_secure=behind_proxy,

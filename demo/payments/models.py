@@ -82,16 +82,16 @@ class Payment(db.Model):
     vat_amount: Mapped[int]
     flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app | server (a subscription's charge)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)  # indexed by the composites above
-    tid: Mapped[str | None] = mapped_column(String(64), index=True)
+    tid: Mapped[str | None] = mapped_column(String(200), index=True)  # KakaoPay tid, Toss paymentKey
     redirect_urls: Mapped[dict] = mapped_column(JSON, default=dict)  # every next_redirect_* and app scheme
     pg_token: Mapped[str | None] = mapped_column(String(64))
-    aid: Mapped[str | None] = mapped_column(String(64))
+    aid: Mapped[str | None] = mapped_column(String(200))
     payment_method_type: Mapped[str | None] = mapped_column(String(10))  # CARD | MONEY
     card_info: Mapped[dict | None] = mapped_column(JSON)
     canceled_amount: Mapped[int] = mapped_column(default=0)
     canceled_tax_free_amount: Mapped[int] = mapped_column(default=0)
     canceled_vat_amount: Mapped[int] = mapped_column(default=0)
-    failure_code: Mapped[str | None] = mapped_column(String(20))
+    failure_code: Mapped[str | None] = mapped_column(String(50))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

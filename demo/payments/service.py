@@ -365,7 +365,7 @@ def ended_by_user(payment: Payment, callback: Callback) -> bool:
     to = Status.CANCELLED if cancelled else Status.FAILED
     cause = "사용자가 결제를 취소했습니다" if cancelled else "결제가 실패했거나 유효 시간이 지났습니다"
     status = f"{provider_of(payment).label} 상태 {lookup.provider_status if lookup else '확인 불가'}"
-    said = {"failure_code": callback.code[:20], "failure_message": callback.message} if callback.code else {}
+    said = {"failure_code": callback.code[:50], "failure_message": callback.message} if callback.code else {}
     return transition(payment, (Status.READY,), to, f"{cause} ({status})", **said)
 
 

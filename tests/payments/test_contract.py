@@ -110,7 +110,9 @@ def test_timeouts_and_500s_are_retryable(client, kakao_server):
     with pytest.raises(PaymentError) as raised:
         client.finalize(ready.provider_ref, "o-1", "u-1", pay(kakao_server, ready, "slow"), 4400)
     assert raised.value.code == "timeout" and raised.value.retryable and raised.value.exchange.http_status is None
-    assert eventually(lambda: state_or_none(client, ready.provider_ref) == "paid")  # a timeout is no failure: KakaoPay went on
+    assert eventually(
+        lambda: state_or_none(client, ready.provider_ref) == "paid"
+    )  # a timeout is no failure: KakaoPay went on
     second = client.start(order(order_id="o-2"))
     with pytest.raises(PaymentError) as raised:
         client.finalize(second.provider_ref, "o-2", "u-1", pay(kakao_server, second, "server_error"), 4400)

@@ -90,7 +90,7 @@ def window(server, checkout: dict, action: str = "pay", **form) -> dict:
 def authorized(toss: TossPayments, server, the_order: Order, **form):
     """Start, pay in the window, parse successUrl: the Callback to finalize."""
     started = toss.start(the_order)
-    callback = toss.parse_callback("success", window(server, started.checkout, **form))
+    callback = toss.parse_callback("approve", window(server, started.checkout, **form))
     assert callback is not None and callback.outcome == Outcome.AUTHORIZED
     return callback
 
@@ -191,10 +191,10 @@ def test_parse_success_callback():
         "paymentKey": "tviva20240213121757MvuS8",
         "amount": "1000",
     }
-    callback = TossPayments.parse_callback("success", good)
+    callback = TossPayments.parse_callback("approve", good)
     assert (callback.outcome, callback.token, callback.claimed_amount) == (Outcome.AUTHORIZED, good["paymentKey"], 1000)
     assert callback.order_id == "order-0001" and callback.code is None
-    assert TossPayments.parse_callback("success", {**good, "paymentKey": "k" * 200}).token == "k" * 200
+    assert TossPayments.parse_callback("approve", {**good, "paymentKey": "k" * 200}).token == "k" * 200
     malformed = [
         {"orderId": "order-0001", "amount": "1000"},
         {**good, "paymentKey": ""},
@@ -212,7 +212,7 @@ def test_parse_success_callback():
         {**good, "orderId": "order 0001"},
     ]
     for args in malformed:
-        assert TossPayments.parse_callback("success", args) is None, args
+        assert TossPayments.parse_callback("approve", args) is None, args
 
 
 def test_parse_fail_callback():
@@ -441,7 +441,7 @@ def test_cancel_callback_from_the_window(toss, toss_server):
 
 def test_easy_pay(toss, toss_server):
     _, money = paid(toss, toss_server, order(), method="TOSSPAY", tosspay_source="money")
-    assert money.method == "MONEY" and money.card_info == {"easy_pay_provider": "토스페이"}
+    assert money.method == "EASY_PAY" and money.card_info == {"easy_pay_provider": "토스페이"}
     _, card = paid(toss, toss_server, order(), method="TOSSPAY", tosspay_source="card", card="신한카드")
     assert card.method == "CARD" and card.card_info["kakaopay_issuer_corp"] == "신한카드"
     assert card.card_info["easy_pay_provider"] == "토스페이"

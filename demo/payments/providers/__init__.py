@@ -1,5 +1,7 @@
 """Payment providers by name. Adding one: a module with a class like KakaoPay (base.Provider), and an entry here."""
 
+from collections.abc import Mapping
+
 import requests
 from flask import Flask, current_app, has_request_context, request
 
@@ -12,7 +14,16 @@ from .wsgi_adapter import WSGIAdapter
 # name → provider class
 PROVIDERS = {"kakaopay": KakaoPay, "kakaopay_legacy": KakaoPayLegacy, "tosspayments": TossPayments}
 
-__all__ = ["PROVIDERS", "PaymentError", "Provider", "enabled", "get_provider", "init_app", "public_base_url"]
+__all__ = [
+    "PROVIDERS",
+    "content_security_policy",
+    "PaymentError",
+    "Provider",
+    "enabled",
+    "get_provider",
+    "init_app",
+    "public_base_url",
+]
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +43,15 @@ def public_base_url() -> str:
     if configured:
         return configured.rstrip("/")
     return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
+
+
+def content_security_policy(policy: dict, settings: Mapping) -> dict:
+    """``policy`` with the sources every offered platform's checkout needs (live Toss: its SDK and window)."""
+    merged = {directive: list(value) if isinstance(value, list) else [value] for directive, value in policy.items()}
+    for name in settings["PAYMENT_PROVIDERS"].split(","):
+        for directive, sources in PROVIDERS[name.strip()].content_sources(settings).items():
+            merged.setdefault(directive, list(merged["default-src"])).extend(sources)
+    return merged
 
 
 def enabled() -> list[str]:

@@ -178,6 +178,9 @@ class Provider(Protocol):
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed
 
+    @staticmethod
+    def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs
+
     def start(self, order: Order) -> Started: ...
 
     def parse_callback(self, kind: str, args: Mapping[str, str]) -> Callback | None: ...  # None: malformed
@@ -200,8 +203,11 @@ class Provider(Protocol):
 
     def webhook(self, body: object) -> str | None: ...  # the order id to look up; never changes the books itself
 
-    # Recurring payments: a provider made with ``recurring=True`` pays the first payment (ready/approve above)
-    # and these calls with its recurring merchant id.
+
+class RecurringProvider(Provider, Protocol):
+    """A platform with 정기결제: made with ``recurring=True`` it pays the first payment (start/finalize above) and
+    these calls with its recurring merchant id."""
+
     def charge(self, charge: Charge) -> Approval: ...
 
     def billing_status(self, billing_key: str) -> BillingKey: ...

@@ -115,6 +115,10 @@ class KakaoPay:
         self.api_base, self.secret_key, self.cid = api_base.rstrip("/"), secret_key, cid
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
 
+    @staticmethod
+    def content_sources(settings: Mapping) -> dict[str, list[str]]:
+        return {}  # KakaoPay's pages are reached by redirect: nothing of them runs in ours
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False

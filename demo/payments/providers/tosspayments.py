@@ -17,10 +17,8 @@ import requests
 
 from .base import (
     Approval,
-    BillingKey,
     Callback,
     CancelAction,
-    Charge,
     Exchange,
     Kind,
     Lookup,
@@ -46,7 +44,7 @@ STATES = {
     "ABORTED": "failed",
     "EXPIRED": "failed",  # never confirmed in time: ends failed, as a KakaoPay payment past its time
 }
-METHODS = {"카드": "CARD", "간편결제": "MONEY"}  # the words the receipt knows (KakaoPay's)
+METHODS = {"카드": "CARD", "간편결제": "EASY_PAY"}
 ISSUERS = {"11": "KB국민카드", "21": "하나카드", "31": "BC카드", "41": "신한카드", "51": "삼성카드", "61": "현대카드",
            "71": "롯데카드", "91": "NH농협카드", "W1": "우리카드", "4V": "VISA"}  # fmt: skip
 MESSAGES = {
@@ -118,7 +116,9 @@ def done_cancels(data: dict) -> list[dict]:
 class TossPayments:
     name = "tosspayments"
     label = "토스페이먼츠"
-    callbacks = {"toss/success": "success", "toss/fail": "fail"}  # successUrl, failUrl
+    method_labels = {"CARD": "카드", "EASY_PAY": "간편결제"}
+    platform = "tosspayments"
+    callbacks = {"toss/success": "approve", "toss/fail": "fail"}  # successUrl, failUrl
     ANONYMOUS = "@@ANONYMOUS"
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
     absent_ends = "cancelled"  # a closed window sends nothing (결제 중단)
@@ -137,6 +137,13 @@ class TossPayments:
         self.auth = "Basic " + base64.b64encode(f"{secret_key}:".encode()).decode()
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
         self.absent_after = absent_after or type(self).absent_after
+
+    @staticmethod
+    def content_sources(settings: Mapping) -> dict[str, list[str]]:
+        """What the page's CSP must allow beyond this site: live, the real SDK and the window it frames."""
+        if not settings.get("TOSS_SECRET_KEY"):
+            return {}  # the sandbox's SDK stand-in and window are this site's own
+        return {"script-src": ["https://js.tosspayments.com"], "frame-src": ["https://*.tosspayments.com"]}
 
     @classmethod
     def from_settings(
@@ -220,7 +227,7 @@ class TossPayments:
         order_id = args.get("orderId")
         if order_id is not None and not ORDER_ID.fullmatch(order_id):
             return None
-        if kind == "success":
+        if kind == "approve":
             payment_key, amount = args.get("paymentKey", ""), args.get("amount", "")
             if order_id is None or not PAYMENT_KEY.fullmatch(payment_key) or not AMOUNT.fullmatch(amount):
                 return None
@@ -331,16 +338,3 @@ class TossPayments:
         data = body.get("data")
         order_id = data.get("orderId") if isinstance(data, dict) else None
         return order_id if isinstance(order_id, str) and 0 < len(order_id) <= 64 else None
-
-    def charge(self, charge: Charge) -> Approval:
-        raise unsupported()
-
-    def billing_status(self, billing_key: str) -> BillingKey:
-        raise unsupported()
-
-    def deactivate(self, billing_key: str) -> BillingKey:
-        raise unsupported()
-
-
-def unsupported() -> PaymentError:
-    return PaymentError("unsupported", "토스페이먼츠 자동결제(빌링)는 지원하지 않습니다.", kind=Kind.DECLINED)
