@@ -73,3 +73,45 @@ def order_api(app, tid: str) -> dict:
     headers = {"Authorization": f"SECRET_KEY {app.config['SANDBOX_SECRET_KEY']}"}
     body = {"cid": "TC0ONETIME", "tid": tid}
     return app.test_client().post("/sandbox/kakaopay/online/v1/payment/order", json=body, headers=headers).json
+
+
+class TossShop(Shop):
+    """The same visitor paying with 토스페이먼츠: our checkout page, then the sandbox's window as its SDK opens it."""
+
+    def checkout(self, product="choco-pie", quantity=2, flow="pc", **headers):
+        data = {"product": product, "quantity": quantity, "flow": flow, "provider": "tosspayments"}
+        return self.client.post("/checkout", data=data, headers=headers)
+
+    def open_window(self, order_id: str, **overrides) -> str:
+        """What the SDK call on our checkout page does: open the window with the stored parameters."""
+        checkout = self.payment(order_id).redirect_urls["checkout"]
+        fields = {
+            "clientKey": checkout["client_key"],
+            "customerKey": checkout["customer_key"],
+            "method": "CARD",
+            "amount": str(checkout["amount"]),
+            "taxFreeAmount": str(checkout["tax_free_amount"]),
+            "orderId": checkout["order_id"],
+            "orderName": checkout["order_name"],
+            "successUrl": checkout["success_url"],
+            "failUrl": checkout["fail_url"],
+            "display": "page",
+            **overrides,
+        }
+        response = self.client.post("/sandbox/tosspayments/v2/checkout", data=fields)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response.location.split("?")[0]
+
+    def in_window(self, order_id: str, action: str, **form) -> str:
+        """Act in the window; returns where it sends the browser (successUrl or failUrl with their query)."""
+        window = self.open_window(order_id)
+        data = {"action": action, "display": "page", "method": "CARD", "card": "현대카드", **form}
+        return self.client.post(window, data=data).location
+
+    def pay(self, order_id: str, **form) -> str:
+        return self.in_window(order_id, "pay", **form)
+
+
+@pytest.fixture
+def toss_shop(app):
+    return TossShop(app)

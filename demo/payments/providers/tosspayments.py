@@ -42,7 +42,7 @@ STATES = {
     "PARTIAL_CANCELED": "paid",
     "CANCELED": "paid",  # refunded: paid, with its cancels (as KakaoPay's CANCEL_PAYMENT)
     "ABORTED": "failed",
-    "EXPIRED": "failed",  # never confirmed in time: ends failed, as a KakaoPay payment past its time
+    "EXPIRED": "cancelled",  # the window was never paid in (or closed) and timed out: 결제 중단
 }
 METHODS = {"카드": "CARD", "간편결제": "EASY_PAY"}
 ISSUERS = {"11": "KB국민카드", "21": "하나카드", "31": "BC카드", "41": "신한카드", "51": "삼성카드", "61": "현대카드",

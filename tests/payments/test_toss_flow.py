@@ -1,0 +1,152 @@
+"""Paying with 토스페이먼츠 through the merchant's routes: checkout, our SDK page, successUrl → confirm with the stored
+amount, failUrl, the receipt, a refund with its 취소 사유, webhooks, and a closed window ending by our own expiry."""
+
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from demo.extensions import db
+from demo.payments.models import ApiExchange, Payment
+
+from .conftest import TossShop
+
+
+@pytest.fixture(params=["kakaopay"])
+def provider(request) -> str:
+    return request.param  # the flow below is Toss's; PAYMENT_PROVIDER stays the default KakaoPay
+
+
+def confirms(app, order_id: str) -> int:
+    with app.app_context():
+        payment = db.session.scalar(select(Payment).filter_by(order_id=order_id))
+        query = select(func.count()).where(ApiExchange.payment_id == payment.id, ApiExchange.endpoint == "confirm")
+        return db.session.scalar(query)
+
+
+def test_the_product_page_offers_both_platforms_without_js(client):
+    page = client.get("/products/choco-pie").get_data(as_text=True)
+    assert 'name="provider" value="kakaopay"' in page and 'name="provider" value="tosspayments"' in page
+    assert "카카오페이로 결제" in page and "토스페이먼츠로 결제" in page
+
+
+def test_only_listed_platforms_are_offered(make_test_app):
+    app = make_test_app(PAYMENT_PROVIDERS="kakaopay")
+    client = app.test_client()
+    assert "토스페이먼츠로 결제" not in client.get("/products/choco-pie").get_data(as_text=True)
+    response = client.post("/checkout", data={"product": "choco-pie", "quantity": 1, "provider": "tosspayments"})
+    assert response.status_code == 400 and "결제수단" in response.get_data(as_text=True)
+
+
+def test_checkout_stores_the_payment_and_our_page_calls_the_sdk(toss_shop):
+    response = toss_shop.checkout()
+    assert response.status_code == 303 and response.location.endswith("/pay")
+    order_id = toss_shop.start()
+    payment = toss_shop.payment(order_id)
+    assert payment.provider == "tosspayments" and payment.status == "ready" and payment.tid is None
+    assert payment.redirect_urls["checkout"]["amount"] == payment.total_amount
+    assert payment.redirect_urls["checkout"]["success_url"].endswith(f"/payments/{order_id}/toss/success")
+    page = toss_shop.client.get(f"/payments/{order_id}/pay").get_data(as_text=True)
+    assert "/sandbox/tosspayments/v2/standard" in page and f'data-order-id="{order_id}"' in page
+
+
+def test_pay_confirms_once_and_shows_the_receipt(app, toss_shop):
+    order_id = toss_shop.start()
+    success = toss_shop.pay(order_id)
+    assert f"/payments/{order_id}/toss/success?" in success
+    response = toss_shop.client.get(toss_shop.path(success))
+    assert response.status_code == 303 and response.location.endswith(f"/payments/{order_id}")
+    assert toss_shop.client.get(toss_shop.path(success)).status_code == 303  # a reload: the same receipt
+    payment = toss_shop.payment(order_id)
+    assert payment.status == "approved" and payment.tid == parse_qs(urlsplit(success).query)["paymentKey"][0]
+    assert confirms(app, order_id) == 1
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "영수증" in receipt and "토스페이먼츠" in receipt and "카드" in receipt
+
+
+def test_a_tampered_amount_is_never_confirmed(app, toss_shop):
+    order_id = toss_shop.start()
+    success = urlsplit(toss_shop.pay(order_id))
+    query = {name: values[0] for name, values in parse_qs(success.query).items()}
+    tampered = f"{success.path}?{urlencode({**query, 'amount': '10'})}"
+    response = toss_shop.client.get(tampered)
+    assert response.status_code == 409 and "결제된 금액은 없습니다" in response.get_data(as_text=True)
+    assert toss_shop.payment(order_id).status == "ready" and confirms(app, order_id) == 0
+
+
+def test_a_success_url_for_another_order_is_refused(app, toss_shop):
+    first, second = toss_shop.start(), toss_shop.start()
+    success = urlsplit(toss_shop.pay(first))
+    response = toss_shop.client.get(f"/payments/{second}/toss/success?{success.query}")
+    assert response.status_code == 409 and confirms(app, second) == 0
+    assert toss_shop.payment(second).status == "ready"
+
+
+@pytest.mark.parametrize("query", ["", "paymentKey=&orderId=x&amount=1", "paymentKey=a%20b&orderId=abcdef&amount=²"])
+def test_a_malformed_success_url_is_a_clear_400(toss_shop, query):
+    order_id = toss_shop.start()
+    response = toss_shop.client.get(f"/payments/{order_id}/toss/success?{query}")
+    assert response.status_code == 400 and "결제 확인 주소" in response.get_data(as_text=True)
+
+
+def test_kakaopay_paths_do_not_serve_a_toss_payment(toss_shop):
+    order_id = toss_shop.start()
+    assert toss_shop.client.get(f"/payments/{order_id}/approve?pg_token=abc").status_code == 404
+
+
+def test_quit_in_the_window_leaves_the_way_back_open(toss_shop):
+    """Toss keeps the payment READY after 취소 (the buyer may come back), and a failUrl is anyone's to open: the
+    payment stays payable, the page leads back to the window, and our own expiry ends it if nobody does."""
+    order_id = toss_shop.start()
+    fail = toss_shop.in_window(order_id, "cancel")
+    assert "/toss/fail?" in fail and "PAY_PROCESS_CANCELED" in fail
+    page = toss_shop.client.get(toss_shop.path(fail)).get_data(as_text=True)
+    assert toss_shop.payment(order_id).status == "ready" and f"/payments/{order_id}/pay" in page
+    assert "/toss/success?" in toss_shop.pay(order_id)  # back in the window: payable
+
+
+def test_a_refused_card_ends_failed_with_its_code(toss_shop):
+    order_id = toss_shop.start()
+    fail = toss_shop.in_window(order_id, "fail")
+    toss_shop.client.get(toss_shop.path(fail))
+    payment = toss_shop.payment(order_id)
+    assert payment.status == "failed" and payment.failure_code == "REJECT_CARD_COMPANY"
+
+
+def test_a_closed_window_ends_결제_중단_by_expiry(make_test_app):
+    app = make_test_app(TOSS_SANDBOX_SESSION_TTL=1, STALE_AFTER=0)
+    shop = TossShop(app)
+    order_id = shop.start()
+    shop.open_window(order_id)  # …and closed: nothing comes back
+    time.sleep(1.1)
+    shop.client.get(f"/payments/{order_id}")
+    assert shop.payment(order_id).status == "cancelled"
+
+
+def test_an_order_whose_window_never_opened_ends_after_the_window_time(make_test_app):
+    app = make_test_app(TOSS_WINDOW_SECONDS=1, STALE_AFTER=0)
+    shop = TossShop(app)
+    order_id = shop.start()
+    shop.client.get(f"/payments/{order_id}")
+    assert shop.payment(order_id).status == "ready"  # Toss knows nothing yet: the buyer may still open it
+    time.sleep(1.1)
+    shop.client.get(f"/payments/{order_id}")
+    assert shop.payment(order_id).status == "cancelled"
+
+
+def test_refund_with_a_reason_and_a_lying_webhook(app, toss_shop, console):
+    order_id = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id)))
+    payment = toss_shop.payment(order_id)
+    form = {"amount": "1000", "seen_canceled": "0", "reason": "상품 파손", "confirmed": "1"}
+    console.post(f"/payments/{order_id}/refund", data=form)
+    payment = toss_shop.payment(order_id)
+    assert payment.canceled_amount == 1000 and payment.status == "partially_refunded"
+    forged = {"eventType": "PAYMENT_STATUS_CHANGED", "data": {"orderId": order_id, "status": "CANCELED"}}
+    for _ in range(2):  # forged, then replayed
+        assert toss_shop.client.post("/payments/webhooks/tosspayments", json=forged).status_code == 200
+    assert toss_shop.payment(order_id).canceled_amount == 1000  # the lookup said otherwise
+    unknown = {"eventType": "PAYMENT_STATUS_CHANGED", "data": {"orderId": "nobody-here", "paymentKey": "x"}}
+    assert toss_shop.client.post("/payments/webhooks/tosspayments", json=unknown).status_code == 200
+    assert toss_shop.client.post("/payments/webhooks/nowhere", json=unknown).status_code == 404
