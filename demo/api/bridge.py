@@ -45,7 +45,6 @@ def hand_over(payment: Payment, error: PaymentError | None = None, status: int =
     return frameable_by_self(make_response(page, status))
 
 
-@bp.get("/<order_id>/<any(approve, cancel, fail):kind>")
 def returned(order_id: str, kind: str):
     payment = bridged_payment(order_id)
     provider = service.provider_of(payment)
@@ -61,3 +60,7 @@ def returned(order_id: str, kind: str):
     error = service.approve(payment, parsed.token)
     not_yet = error is not None and error.kind == Kind.BAD_CALLBACK
     return hand_over(payment, error, 409 if not_yet else 200)
+
+
+for _kind in ("approve", "cancel", "fail"):  # approval_url, cancel_url, fail_url
+    bp.add_url_rule(f"/<order_id>/{_kind}", "returned", returned, defaults={"kind": _kind})
