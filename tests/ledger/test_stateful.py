@@ -35,7 +35,7 @@ from .toss import LedgerTossShop, query, toss_books, with_query
 
 WINDOW = 0.5  # IN_FLIGHT_SECONDS: how long a call may still land at the platform after the site stopped waiting
 STEPS = 8
-EXAMPLES = {"kakaopay": 200, "tosspayments": 100}  # ~25 s and ~20 s of CPU on SQLite
+EXAMPLES = {"kakaopay": 200, "tosspayments": 60}  # ~25 s and ~12 s on SQLite
 MERCHANT_TABLES = (ApiExchange, PaymentEvent, RefundRecord, MerchantPayment)
 TABLES = {
     "kakaopay": (*MERCHANT_TABLES, SandboxMessage, SandboxAction, SandboxPayment),

@@ -335,3 +335,16 @@ def test_parallel_identical_refunds_refund_once(ledger_app, shop):
     assert all(status < 500 for status in results)
     assert states(ledger_app, order_id) == [(1000, "done", False)]
     assert shop.payment(order_id).canceled_amount == 1000 and toss_books(ledger_app) == []
+
+
+def test_a_cancel_callback_whose_lookup_is_lost_leaves_the_window_payable(ledger_app, shop):
+    """취소 in Toss's window keeps the payment READY there (the buyer may come back), and failUrl is anyone's to open:
+    when the order API cannot be asked, the site must not end the payment on the callback's word."""
+    order_id = shop.start()
+    fail = shop.in_window(order_id, "cancel")
+    ledger_app.faults.inject("order", "lose_answer")
+    shop.client.get(shop.path(fail))
+    assert shop.payment(order_id).status == "ready"
+    success = shop.pay(order_id)  # back in the window
+    shop.client.get(shop.path(success))
+    assert shop.payment(order_id).status == "approved" and toss_books(ledger_app) == []
