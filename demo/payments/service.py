@@ -358,6 +358,8 @@ def ended_by_user(payment: Payment, callback: Callback) -> bool:
     try:
         lookup = lookup_order(payment)
     except PaymentError:
+        if not callback.conclusive:  # it may still be paid (Toss's 취소): reconcile or expiry ends it once asked
+            return False
         lookup = None  # the provider cannot tell: trust the callback, as platforms only send it when it is over
     if lookup is not None and lookup.state not in ("cancelled", "failed", "absent"):
         return False

@@ -1,5 +1,6 @@
 """A fault-injecting requests transport between the provider client and the sandbox: what a network and a provider
-do to calls. Faults are planned per endpoint (ready, approve, cancel, order) and used once each, in order."""
+do to calls. Faults are planned per endpoint (KakaoPay: ready, approve, cancel, order; Toss: confirm, cancel, order)
+and used once each, in order."""
 
 import threading
 import time
@@ -48,8 +49,15 @@ class FaultyTransport(BaseAdapter):
                     return fault
         return None
 
+    @staticmethod
+    def endpoint(request) -> str:
+        """The URL's last segment; Toss's lookups (GET /v1/payments/{paymentKey}, …/orders/{orderId}) are "order"."""
+        if request.method == "GET" and "/v1/payments/" in request.url:
+            return "order"
+        return request.url.rsplit("/", 1)[-1]
+
     def send(self, request, **kwargs):
-        fault = self.take(request.url.rsplit("/", 1)[-1])
+        fault = self.take(self.endpoint(request))
         if fault == "lose_request":
             raise requests.ConnectionError("injected: request lost", request=request)
         if fault == "server_error":

@@ -85,6 +85,7 @@ class Callback:
     code: str | None = None
     message: str | None = None
     order_id: str | None = None  # the order id the callback names, where the platform sends one
+    conclusive: bool = True  # a cancel or fail callback that may end the payment when the order API cannot be asked
 
 
 @dataclass

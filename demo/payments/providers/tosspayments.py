@@ -236,7 +236,8 @@ class TossPayments:
         if not PAYMENT_KEY.fullmatch(code) or len(code) > 100 or (message is not None and len(message) > 500):
             return None
         outcome = Outcome.CANCELLED if code in CANCEL_CODES else Outcome.FAILED
-        return Callback(outcome, code=code, message=message, order_id=order_id)
+        # Never conclusive: 취소 leaves the window payable (READY), and failUrl is anyone's to open.
+        return Callback(outcome, code=code, message=message, order_id=order_id, conclusive=False)
 
     def finalize(
         self, provider_ref: str | None, order_id: str, user_id: str, token: str, total_amount: int
