@@ -14,6 +14,8 @@ from demo import CONTENT_SECURITY_POLICY, assets
 from demo.catalog.models import Product
 from demo.extensions import db
 
+from .conftest import sign_in
+
 
 def statements(app: Flask, call) -> list[str]:
     """The SQL statements `call` runs on the app's engine."""
@@ -159,3 +161,14 @@ def test_an_app_polling_its_payment_writes_nothing(app, client):
     tag = client.get(path, headers=headers).headers["ETag"]
     queries = statements(app, lambda: client.get(path, headers={**headers, "If-None-Match": tag}))
     assert queries and all(query.lstrip().upper().startswith("SELECT") for query in queries), queries
+
+
+def test_the_history_runs_as_many_statements_with_a_platform_filter(app, client):
+    """The platform filter and column ride on the same two statements (totals, one page of rows)."""
+    sign_in(client)
+    client.get("/payments")
+    plain = statements(app, lambda: client.get("/payments"))
+    for query in ("?platform=tosspayments", "?platform=kakaopay&status=paid&q=x&page=2", "?platform=paypal"):
+        client.get(f"/payments{query}")
+        filtered = statements(app, lambda query=query: client.get(f"/payments{query}"))
+        assert len(filtered) == len(plain) == 2, (query, filtered)

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..payments.models import Payment, PaymentEvent, Status, now
-from ..payments.providers import public_base_url
+from ..payments.providers import PROVIDERS, public_base_url
 
 KST = timezone(timedelta(hours=9), "KST")  # Korea keeps no daylight saving time
 PAYABLE_FOR = timedelta(minutes=15)  # KakaoPay keeps a ready payment payable for 15 minutes
@@ -68,6 +68,7 @@ def payment_json(payment: Payment, merchant: bool) -> dict:
         "status": payment.status,
         "status_label": payment.status_label,
         "status_reason": status_reason(payment),
+        "platform": PROVIDERS[payment.provider].platform,
         "return_mode": payment.return_mode,
         "item": {"product": payment.item_code, "name": payment.item_name, "quantity": payment.quantity},
         "amount": {

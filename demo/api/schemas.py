@@ -8,14 +8,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..catalog.views import MAX_QUANTITY
+from ..payments.history import PLATFORMS
 from ..payments.models import Status
 from ..payments.refund_records import DEFAULT_REASON, REASON_MAX
 
 StatusValue = Literal["ready", "approving", "approved", "partially_refunded", "refunded", "cancelled", "failed"]
 ReturnModeValue = Literal["server", "app", "scheme"]
+PlatformValue = Literal["kakaopay", "tosspayments"]
 INT_MAX = 2**31 - 1  # the database's integer columns (PostgreSQL refuses a bigger bound value: no 500 for it)
 ORDER_ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="the payment's order id")
 assert set(StatusValue.__args__) == set(Status.LABELS)
+assert set(PlatformValue.__args__) == set(PLATFORMS)
 
 
 class Closed(BaseModel):
@@ -91,6 +94,7 @@ class PaymentsQuery(Parameters):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=10, pattern=r"^[0-9]+$", description="next_cursor of a page")
     status: StatusValue | Literal["paid", "in_flight"] | None = None
+    platform: PlatformValue | None = Field(default=None, description="only this payment platform's payments")
 
 
 class IdempotencyHeader(Parameters):
@@ -180,6 +184,9 @@ class Payment(BaseModel):
     status: StatusValue
     status_label: str = Field(description="the status in the UI's Korean words")
     status_reason: str | None
+    platform: PlatformValue = Field(
+        description="the payment platform it was paid with (kakaopay: 카카오페이, tosspayments: 토스페이먼츠)"
+    )
     return_mode: ReturnModeValue | None = Field(description="null for a payment made on the web")
     item: Item
     amount: Amount

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..catalog import cache as catalog_cache
 from ..extensions import db
 from ..payments import service
-from ..payments.history import FILTERS
+from ..payments.history import FILTERS, PLATFORMS
 from ..payments.models import Payment, Status
 from ..payments.providers import PaymentError
 from ..payments.providers.base import Kind
@@ -139,6 +139,8 @@ def list_payments(query: PaymentsQuery):
         statement = statement.where(Payment.user_id == who.user_id)
     if query.status:
         statement = statement.where(Payment.status.in_(FILTERS[query.status]))
+    if query.platform:
+        statement = statement.where(Payment.provider.in_(PLATFORMS[query.platform]))
     if query.cursor:
         statement = statement.where(Payment.id < min(int(query.cursor), INT_MAX))
     payments = db.session.scalars(statement).all()

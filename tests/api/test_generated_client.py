@@ -20,6 +20,7 @@ def test_server_mode_pay_get_304_refund_history(strada):
     assert created.status_code == 201
     payment = created.parsed
     assert payment.status == "ready" and payment.amount.total == 4400 and payment.amount.vat == 400
+    assert payment.platform == "kakaopay"
     assert payment.next_action.app_url.endswith("/aInfo") and payment.next_action.ios_app_scheme.startswith(
         "kakaotalk://"
     )
@@ -53,6 +54,12 @@ def test_server_mode_pay_get_304_refund_history(strada):
     assert changed.status_code == 200 and changed.parsed.canceled_amount == 1000
     history = api.list_payments.sync(client=buyer)
     assert [p.order_id for p in history.items] == [payment.order_id] and history.next_cursor is None
+    kakao = api.list_payments.sync(client=buyer, platform=strada.models.ListPaymentsPlatformType0("kakaopay"))
+    assert [p.order_id for p in kakao.items] == [payment.order_id]
+    assert (
+        api.list_payments.sync(client=buyer, platform=strada.models.ListPaymentsPlatformType0("tosspayments")).items
+        == []
+    )
 
 
 def test_quit_and_fail_are_confirmed_by_the_order_api(strada):

@@ -9,19 +9,25 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from demo.extensions import db
-from demo.payments.history import FILTERS, Totals, page_query, receipt_urls, totals, totals_query
+from demo.payments.history import FILTERS, PLATFORMS, Totals, page_query, receipt_urls, totals, totals_query
 from demo.payments.models import Payment, Status
+from demo.payments.providers import PROVIDERS
+
+from ..conftest import sign_in
+from ..payments.conftest import TossShop
 
 
 def add_payments(app, count: int, status: str = "approved", **fields) -> None:
     item_name = fields.pop("item_name", "초코파이")
+    provider = fields.pop("provider", "kakaopay")
+    prefix = "" if provider == "kakaopay" else f"{provider}-"
     with app.app_context():
         for i in range(count):
             db.session.add(
                 Payment(
-                    order_id=f"{status}-{i}-{fields.get('flow', 'pc')}",
+                    order_id=f"{prefix}{status}-{i}-{fields.get('flow', 'pc')}",
                     user_id="u",
-                    provider="kakaopay",
+                    provider=provider,
                     item_name=item_name,
                     quantity=1,
                     total_amount=2200,
@@ -95,7 +101,7 @@ def test_totals_and_rows_match_a_plain_fold_for_every_filter(app, client):
                 Payment(
                     order_id=f"fold-{i}",
                     user_id="u",
-                    provider="kakaopay",
+                    provider=rng.choice(list(PROVIDERS)),
                     item_name=rng.choice(["초코파이", "딸기 우유", "바나나 우유"]),
                     quantity=1,
                     total_amount=total,
@@ -110,20 +116,21 @@ def test_totals_and_rows_match_a_plain_fold_for_every_filter(app, client):
             )
         db.session.commit()
         everything = db.session.scalars(select(Payment)).all()
-        for status in ["", *FILTERS]:
-            for q in ["", "우유", "fold-3", "tfold000000000000000007"]:
+        for status, platform in [(status, "") for status in ["", *FILTERS]] + [("", key) for key in PLATFORMS]:
+            for q in ["", "우유", "fold-3", "tfold000000000000000007", "TFOLD000000000000009"]:
                 shown = [
                     p
                     for p in everything
                     if (not status or p.status in FILTERS[status])
-                    and (not q or q in (p.order_id, p.tid.lower()) or q in p.item_name or p.tid == q.upper())
+                    and (not platform or PROVIDERS[p.provider].platform == platform)
+                    and (not q or q == p.order_id or q in p.item_name or p.tid in (q, q.upper()))
                 ]
                 paid = [p for p in shown if p.status in Status.PAID]
                 expected = Totals(len(shown), sum(p.total_amount for p in paid), sum(p.canceled_amount for p in paid))
-                assert totals(status, q) == expected, (status, q)
+                assert totals(status, q, platform) == expected, (status, platform, q)
                 newest = sorted(shown, key=lambda p: (p.created_at, p.id), reverse=True)
                 for page in (1, 2):
-                    rows = db.session.execute(page_query(status, q, page)).all()
+                    rows = db.session.execute(page_query(status, q, page, platform)).all()
                     assert [row.order_id for row in rows] == [p.order_id for p in newest[(page - 1) * 20 : page * 20]]
     page = client.get("/payments?page=2").get_data(as_text=True)
     for payment in sorted(everything, key=lambda p: (p.created_at, p.id), reverse=True)[20:40]:
@@ -147,3 +154,79 @@ def test_kept_statements_do_not_keep_results(app, client):
     assert "3건" in page and "refunded-0" not in page
     everything = client.get("/payments").get_data(as_text=True)
     assert "5건" in everything and "4,400원" in everything and "refunded-1" in everything  # refunded: 2 × 2,200
+
+
+def partial(client, **args) -> str:
+    return client.get("/payments", query_string=args, headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_filter_by_platform(app, client):
+    add_payments(app, 2, "approved")
+    add_payments(app, 1, "cancelled", provider="kakaopay_legacy")  # KakaoPay over its older wire: the same platform
+    add_payments(app, 3, "approved", provider="tosspayments")
+    kakao = partial(client, platform="kakaopay")
+    assert "3건" in kakao and "kakaopay_legacy-cancelled-0" in kakao and "tosspayments-" not in kakao
+    assert kakao.count('data-testid="platform">카카오페이<') == 3 and "토스페이먼츠" not in kakao
+    toss = partial(client, platform="tosspayments")
+    assert "3건" in toss and "6,600원" in toss and toss.count('data-testid="platform">토스페이먼츠<') == 3
+    assert "카카오페이" not in toss
+    assert "2건" in partial(client, platform="kakaopay", status="approved")  # with the status filter
+    assert "0건" in partial(client, platform="tosspayments", q="kakaopay_legacy-cancelled-0-pc")  # and the search
+    page = client.get("/payments?platform=tosspayments").get_data(as_text=True)
+    assert '<select name="platform">' in page and '<option value="tosspayments" selected>토스페이먼츠</option>' in page
+    assert '<option value="kakaopay" >카카오페이</option>' in page  # every platform of PROVIDERS, once
+    assert page.count('<option value="kakaopay"') == 1 and "3건" in page
+
+
+def test_unknown_platform_shows_everything(app, client):
+    add_payments(app, 2, "approved")
+    add_payments(app, 1, "approved", provider="tosspayments")
+    for value in ("paypal", "kakaopay_legacy", "KAKAOPAY", ""):  # a provider's name is not a platform key
+        page = client.get("/payments", query_string={"platform": value}).get_data(as_text=True)
+        assert "3건" in page and "selected>카카오페이" not in page and "selected>토스페이먼츠" not in page, value
+
+
+def test_pager_and_polling_keep_the_platform(app, client):
+    add_payments(app, 25, "approved", provider="tosspayments")
+    add_payments(app, 5, "approved")
+    first = partial(client, platform="tosspayments", q="초코")
+    assert "25건" in first and "1 / 2" in first
+    assert "/payments?status=&amp;platform=tosspayments&amp;q=%EC%B4%88%EC%BD%94&amp;page=2" in first
+    second = client.get("/payments?platform=tosspayments&q=초코&page=2").get_data(as_text=True)
+    assert (
+        "2 / 2" in second
+        and second.count("<tr>") == 1 + 5
+        and "platform=tosspayments&amp;q=%EC%B4%88%EC%BD%94&amp;page=1" in second
+    )
+    add_payments(app, 1, "ready", provider="tosspayments")
+    live = partial(client, platform="tosspayments")
+    assert (
+        'hx-trigger="every 3s"' in live
+        and 'hx-get="/payments?status=&amp;platform=tosspayments&amp;q=&amp;page=1"' in live
+    )
+    assert "every 3s" not in partial(client, platform="kakaopay")  # the in-flight one is Toss's
+
+
+def test_reconcile_comes_back_to_the_same_filter(client):
+    response = client.post("/payments/reconcile?platform=tosspayments&status=paid&page=2")
+    assert response.status_code == 303 and "platform=tosspayments" in response.location
+    assert "platform=" not in client.post("/payments/reconcile?platform=paypal").location
+
+
+def test_search_finds_a_toss_payment_by_its_case_sensitive_payment_key(app):
+    toss = TossShop(app)
+    sign_in(toss.client)
+    order_id = toss.start()
+    toss.client.get(toss.path(toss.pay(order_id)))
+    payment = toss.payment(order_id)
+    key = payment.tid
+    assert payment.status == "approved" and key != key.upper()  # a paymentKey has lower-case letters
+    add_payments(app, 2, "approved")
+    found = partial(toss.client, q=key)
+    assert (
+        "1건" in found and f'href="/payments/{order_id}"' in found and 'data-testid="platform">토스페이먼츠<' in found
+    )
+    assert "0건" in partial(toss.client, q=key.upper())  # another key
+    assert "1건" in partial(toss.client, q="tapp0000000000000001")  # KakaoPay's tid, typed in lower case, still
+    assert "1건" in partial(toss.client, q=key, platform="tosspayments")
+    assert "0건" in partial(toss.client, q=key, platform="kakaopay")
