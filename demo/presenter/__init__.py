@@ -18,7 +18,8 @@ from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PaymentError
 from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .mermaid import sequence_diagram
-from .story import lanes, listed, story
+from .platforms import lanes, story
+from .story import listed
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
 WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
