@@ -13,11 +13,12 @@ from . import toss
 class Telling(NamedTuple):
     lanes: Callable[[Payment], tuple[str, ...]]
     story: Callable[[Payment], list[kakaopay.Step]]
+    title: Callable[[Payment], str]  # the Mermaid export's
 
 
 STORIES = {
-    "kakaopay": Telling(kakaopay.lanes, kakaopay.story),  # web, app and charge stories: story.py picks
-    "tosspayments": Telling(lambda payment: toss.TOSS_LANES, toss.toss_story),
+    "kakaopay": Telling(kakaopay.lanes, kakaopay.story, kakaopay.title),  # web, app and charge stories: story.py picks
+    "tosspayments": Telling(lambda payment: toss.TOSS_LANES, toss.toss_story, toss.toss_title),
 }
 
 

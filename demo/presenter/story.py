@@ -181,6 +181,11 @@ def lanes(payment: Payment) -> tuple[str, ...]:
     return LANES if payment.return_mode is None else APP_LANES
 
 
+def title(payment: Payment) -> str:
+    mode = f" · Strada 앱 · {payment.return_mode_label}" if payment.return_mode else ""
+    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label}{mode} · {payment.status_label}"
+
+
 def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:
     calls: dict[str, list[ApiExchange]] = {}
     for exchange in payment.exchanges:

@@ -75,6 +75,11 @@ class Seen:
         )
 
 
+def toss_title(payment: Payment) -> str:
+    """The diagram's title: the window is the platform's in every browser (no QR code, no KakaoTalk)."""
+    return f"{payment.item_name} × {payment.quantity} · {payment.platform_label} 결제창 · {payment.status_label}"
+
+
 def lookup_label(exchange: ApiExchange) -> str:
     key = "orders/{orderId}" if "/orders/" in exchange.url else "{paymentKey}"
     return f"GET /v1/payments/{key} · 조회"

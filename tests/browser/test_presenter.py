@@ -290,3 +290,40 @@ def test_a_toss_payment_on_the_projector(live_server, new_context, shot):
     kinds = {label.split(". ", 1)[1]: kind for _, _, kind, label in parsed["messages"]}
     assert kinds["POST /v1/payments/confirm"] == SOLID and kinds["paymentKey · DONE · 결제 정보"] == DOTTED
     assert kinds["→ successUrl?paymentKey&orderId&amount"] == DOTTED
+
+
+def ended_toss_payment(app, ending: str) -> str:
+    """A Toss payment that did not pay: refused in its window (failUrl), declined at confirm, or a tampered amount."""
+    shop = TossShop(app)
+    order_id = shop.start()
+    if ending == "fail":
+        back = shop.in_window(order_id, "fail")
+    elif ending == "reject":
+        back = shop.pay(order_id, fault="reject")
+    else:
+        success = urlsplit(shop.pay(order_id))
+        back = f"{success.path}?{success.query.replace('amount=4400', 'amount=10')}"
+    shop.client.get(shop.path(back))
+    return order_id
+
+
+@pytest.mark.parametrize(
+    ("ending", "shown"),
+    [("fail", "→ failUrl?code=REJECT_CARD_COMPANY"), ("reject", "REJECT_CARD_PAYMENT"), ("tampered", "409 · 결제된")],
+    ids=["fail", "reject", "tampered"],
+)
+def test_a_toss_payment_that_did_not_pay_on_the_projector(live_server, new_context, shot, ending, shown):
+    order_id = ended_toss_payment(live_server.app, ending)
+    page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    expect(page.get_by_test_id("step").filter(has_text=shown)).to_have_attribute("data-state", "error")
+    for details in page.locator("details").all():
+        details.locator("summary").click()
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, ending)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, shown)
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]
+    assert [label for *_, label in parsed["messages"]] == written

@@ -151,7 +151,7 @@ def test_mermaid_names_toss_lanes_and_dashes_its_answers(toss_shop):
     order_id = paid(toss_shop)
     toss_shop.client.post(f"/payments/{order_id}/refund", data={"kind": "full", "seen_canceled": 0})
     text = toss_shop.client.get(f"/presenter/{order_id}/sequence.mmd").get_data(as_text=True)
-    assert text.startswith("sequenceDiagram\n    title 초코파이 × 2 · PC · QR 코드 · 전액 취소\n")
+    assert text.startswith("sequenceDiagram\n    title 초코파이 × 2 · 토스페이먼츠 결제창 · 전액 취소\n")
     assert (
         "    participant B as 구매자 브라우저\n    participant S as Strada 서버\n"
         "    participant W as 토스페이먼츠 결제창\n    participant T as 토스페이먼츠 API\n"
@@ -194,3 +194,16 @@ def test_a_waiting_payment_says_the_window_is_the_browsers(toss_shop):
     order_id = toss_shop.start()
     page = toss_shop.client.get(f"/presenter/{order_id}").get_data(as_text=True)
     assert "SDK가 엽니다" in page and "3초마다 주문 조회" not in page
+
+
+def test_a_new_demo_payment_may_use_toss(toss_shop):
+    index = toss_shop.client.get("/presenter/").get_data(as_text=True)
+    assert 'name="provider" value="tosspayments"' in index and "카카오페이 · 토스페이먼츠 단건결제 흐름" in index
+    form = {"product": "choco-pie", "quantity": 1, "flow": "pc", "provider": "tosspayments"}
+    response = toss_shop.client.post("/presenter/", data=form)
+    assert response.status_code == 303
+    payment = toss_shop.payment(response.location.rsplit("/", 1)[1])
+    assert payment.provider == "tosspayments" and payment.total_amount == 2200
+    page = toss_shop.client.get(response.location).get_data(as_text=True)
+    assert f"/payments/{payment.order_id}/pay" in page  # 결제창 열기: our page, whose SDK opens the window
+    assert toss_shop.client.post("/presenter/", data={**form, "provider": "nowhere"}).status_code == 400
