@@ -26,6 +26,7 @@ from .refund_records import DEFAULT_REASON, REASON_MAX, RefundRecord, RefundStat
 # Event causes the presenter reads to tell who acted (demo/presenter/story.py).
 APP_REPORTED = "앱이 {what}을 알림"  # the app's abandon (what: 결제 중단 / 결제 실패)
 CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
+NOT_APPROVED = "승인하지 않음"  # a success callback refused before any call (another order's, a tampered amount)
 RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
 ROLES = {"approve": "approval_url", "cancel": "cancel_url", "fail": "fail_url"}  # a callback's kind → Order's URL
 NOT_YET = "아직 사용자가 결제를 마치지 않았습니다."
@@ -211,7 +212,7 @@ def authorized(payment: Payment, callback: Callback) -> PaymentError | None:
     if refused is None:
         return approve(payment, callback.token)
     if payment.status == Status.READY:
-        note(payment, f"승인하지 않음: {refused}")
+        note(payment, f"{NOT_APPROVED}: {refused}")
     return PaymentError("mismatch", f"{refused}. 승인하지 않았습니다.", kind=Kind.BAD_CALLBACK)
 
 

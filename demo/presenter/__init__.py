@@ -15,10 +15,11 @@ from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
 from ..payments.models import FLOW_LABELS, Payment, Status, now
-from ..payments.providers import PaymentError
+from ..payments.providers import PROVIDERS, PaymentError, enabled
 from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .mermaid import sequence_diagram
-from .story import lanes, listed, story
+from .platforms import lanes, story, telling
+from .story import listed
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
 WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
@@ -34,7 +35,14 @@ def recent_payments() -> list[Payment]:
 @merchant_required
 def index():
     products = db.session.scalars(select(Product).order_by(Product.position)).all()
-    return render_template("presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS)
+    return render_template(
+        "presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS, platforms=platforms()
+    )
+
+
+def platforms() -> dict[str, str]:
+    """The platforms a demo payment may use (PAYMENT_PROVIDERS), the default first: name → label."""
+    return {name: PROVIDERS[name].label for name in enabled()}
 
 
 @bp.post("/")
@@ -43,12 +51,16 @@ def start():
     """새 데모 결제: checkout with a chosen flow, then follow it on the diagram."""
     product = db.session.scalar(select(Product).filter_by(slug=request.form.get("product", "")))
     flow, quantity = request.form.get("flow"), whole_number(request.form.get("quantity"))
+    provider = request.form.get("provider") or enabled()[0]
     if product is None or flow not in FLOWS or quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         abort(400, description="상품, 수량(1~99), 결제 화면을 골라 주세요.")
+    if provider not in enabled():
+        abort(400, description="선택한 결제 플랫폼을 쓸 수 없습니다.")
     try:
-        payment = service.start(product, quantity, flow, visitor_id())
+        payment = service.start(product, quantity, flow, visitor_id(), provider_name=provider)
     except PaymentError as error:
-        return render_template("payments/ready_error.html", error=error, product=product, quantity=quantity), 502
+        context = dict(error=error, product=product, quantity=quantity, platform=PROVIDERS[provider].label)
+        return render_template("payments/ready_error.html", **context), 502
     return redirect(url_for(".show", order_id=payment.order_id), 303)
 
 
@@ -126,8 +138,7 @@ def replay(order_id: str):
 
 
 def diagram_title(payment: Payment) -> str:
-    mode = f" · Strada 앱 · {payment.return_mode_label}" if payment.return_mode else ""
-    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label}{mode} · {payment.status_label}"
+    return telling(payment).title(payment)
 
 
 @bp.get("/<order_id>/sequence.mmd")

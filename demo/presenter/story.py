@@ -101,31 +101,48 @@ def error_label(exchange: ApiExchange) -> str:
         body = json.loads(exchange.response_body or "")
         code = int(body.get("error_code", body.get("code")))  # the Open API's or the legacy kapi API's field
     except (ValueError, TypeError, AttributeError):
-        return f"{exchange.http_status or exchange.error}"
+        return f"{exchange.http_status or exchange.error}{named_code(exchange)}"
     return f"{exchange.http_status or exchange.error} · {'−' if code < 0 else ''}{abs(code)}"
 
 
-def call_steps(exchange: ApiExchange | None, request_label: str, answer_label: str, waiting: bool, kind: str):
-    """A provider API call: the request and its answer, lit from the stored exchange (WHY[kind] explains it;
-    WHY[kind_error], when there is one, a failed answer)."""
-    why, answer_why = WHY[kind], WHY[f"{kind}_answer"]
+def named_code(exchange: ApiExchange) -> str:
+    """A platform's string error code (Toss: ALREADY_PROCESSED_PAYMENT) as " · CODE"; "" when there is none."""
+    try:
+        code = json.loads(exchange.response_body or "").get("code")
+    except (ValueError, AttributeError):
+        return ""
+    return f" · {code}" if isinstance(code, str) and code else ""
+
+
+def call_steps(
+    exchange: ApiExchange | None,
+    request_label: str,
+    answer_label: str,
+    waiting: bool,
+    kind: str,
+    whys: dict[str, str] = WHY,
+    api: int = KAKAOPAY,
+):
+    """A provider API call: the request and its answer, lit from the stored exchange (whys[kind] explains it;
+    whys[kind_error], when there is one, a failed answer). ``api``: the platform API's lane."""
+    why, answer_why = whys[kind], whys[f"{kind}_answer"]
     if exchange is None:
         state = "active" if waiting else "pending"
         return [
-            Step(SERVER, KAKAOPAY, request_label, state, why=why),
-            Step(KAKAOPAY, SERVER, answer_label, "pending", why=answer_why),
+            Step(SERVER, api, request_label, state, why=why),
+            Step(api, SERVER, answer_label, "pending", why=answer_why),
         ]
     failed = exchange.http_status != 200
     answer = error_label(exchange) if failed else answer_label
     return [
-        Step(SERVER, KAKAOPAY, request_label, "done", exchange, why=why),
+        Step(SERVER, api, request_label, "done", exchange, why=why),
         Step(
-            KAKAOPAY,
+            api,
             SERVER,
             answer,
             "error" if failed else "done",
             exchange,
-            why=WHY.get(f"{kind}_error", WHY["error_answer"]) if failed else answer_why,
+            why=whys.get(f"{kind}_error", whys["error_answer"]) if failed else answer_why,
         ),
     ]
 
@@ -162,6 +179,11 @@ def lanes(payment: Payment) -> tuple[str, ...]:
     if payment.flow == SERVER_FLOW:
         return CHARGE_LANES
     return LANES if payment.return_mode is None else APP_LANES
+
+
+def title(payment: Payment) -> str:
+    mode = f" · Strada 앱 · {payment.return_mode_label}" if payment.return_mode else ""
+    return f"{payment.item_name} × {payment.quantity} · {payment.flow_label}{mode} · {payment.status_label}"
 
 
 def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
+from demo.presenter.toss import TOSS_LANES
 
 from ..conftest import sign_in as sign_in_client
-from ..payments.conftest import Shop
+from ..payments.conftest import Shop, TossShop
 from .axe import horizontal_overflow
 from .conftest import sign_in, wait_until
 
@@ -247,3 +248,82 @@ def test_an_app_payment_on_the_projector(live_server, new_context, shot, mode):
     assert parsed["actors"] == [["A", "앱"], ["S", "Strada 서버"], ["K", "카카오페이"], ["T", "카카오톡"]]
     written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]  # after the title and the participants
     assert [label for *_, label in parsed["messages"]] == written  # every label read as written ({id}, …, −799)
+
+
+def refunded_toss_payment(app) -> str:
+    """A 토스페이먼츠 payment: checkout, its window paid, successUrl confirmed, then partly refunded."""
+    shop = TossShop(app)
+    sign_in_client(shop.client)  # refunds are the console's
+    order_id = shop.start()
+    assert shop.client.get(shop.path(shop.pay(order_id))).status_code == 303
+    shop.client.post(f"/payments/{order_id}/refund", data={"kind": "partial", "amount": 1000, "seen_canceled": 0})
+    return order_id
+
+
+def test_a_toss_payment_on_the_projector(live_server, new_context, shot):
+    order_id = refunded_toss_payment(live_server.app)
+    page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    expect(page.locator(".pr-lane")).to_have_text(list(TOSS_LANES))
+    expect(page.get_by_test_id("platform")).to_have_text("토스페이먼츠")
+    confirm = page.get_by_test_id("step").filter(has_text="POST /v1/payments/confirm")
+    expect(confirm).to_have_attribute("data-state", "done")
+    for details in page.locator("details").all():
+        details.locator("summary").click()  # every exchange and the export open: the widest the page gets
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, "projector")
+    page.get_by_test_id("replay").click()
+    expect(page.locator("#step-title")).to_have_text("POST /checkout · 주문 저장 (토스 호출 없음)")
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, "POST /v1/payments/confirm")
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    assert parsed["actors"] == [
+        ["B", "구매자 브라우저"],
+        ["S", "Strada 서버"],
+        ["W", "토스페이먼츠 결제창"],
+        ["T", "토스페이먼츠 API"],
+    ]
+    written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]  # after the title and the participants
+    assert [label for *_, label in parsed["messages"]] == written  # every label read as written ({id}, &, …)
+    kinds = {label.split(". ", 1)[1]: kind for _, _, kind, label in parsed["messages"]}
+    assert kinds["POST /v1/payments/confirm"] == SOLID and kinds["paymentKey · DONE · 결제 정보"] == DOTTED
+    assert kinds["→ successUrl?paymentKey&orderId&amount"] == DOTTED
+
+
+def ended_toss_payment(app, ending: str) -> str:
+    """A Toss payment that did not pay: refused in its window (failUrl), declined at confirm, or a tampered amount."""
+    shop = TossShop(app)
+    order_id = shop.start()
+    if ending == "fail":
+        back = shop.in_window(order_id, "fail")
+    elif ending == "reject":
+        back = shop.pay(order_id, fault="reject")
+    else:
+        success = urlsplit(shop.pay(order_id))
+        back = f"{success.path}?{success.query.replace('amount=4400', 'amount=10')}"
+    shop.client.get(shop.path(back))
+    return order_id
+
+
+@pytest.mark.parametrize(
+    ("ending", "shown"),
+    [("fail", "→ failUrl?code=REJECT_CARD_COMPANY"), ("reject", "REJECT_CARD_PAYMENT"), ("tampered", "409 · 결제된")],
+    ids=["fail", "reject", "tampered"],
+)
+def test_a_toss_payment_that_did_not_pay_on_the_projector(live_server, new_context, shot, ending, shown):
+    order_id = ended_toss_payment(live_server.app, ending)
+    page = new_context(viewport=PROJECTOR).new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/presenter/{order_id}")
+    expect(page.get_by_test_id("step").filter(has_text=shown)).to_have_attribute("data-state", "error")
+    for details in page.locator("details").all():
+        details.locator("summary").click()
+    assert horizontal_overflow(page) == 0 and nothing_cut(page) == []
+    shot(page, ending)
+    text = page.request.get(f"{live_server.url}/presenter/{order_id}/sequence.mmd").text()
+    parsed = mermaid_reads(page.context.new_page(), text, shown)
+    assert parsed["type"] == "sequence" and parsed["rendered"]
+    written = [line.split(": ", 1)[1] for line in text.splitlines()[6:]]
+    assert [label for *_, label in parsed["messages"]] == written
