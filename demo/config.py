@@ -32,6 +32,7 @@ ENV_KEYS = (
     "TOSS_SECRET_KEY",
     "TOSS_CLIENT_KEY",
     "TOSS_API_BASE",
+    "TOSS_WINDOW_SECONDS",
     "TOSS_SANDBOX_SECRET_KEY",
     "TOSS_SANDBOX_CLIENT_KEY",
     "TOSS_SANDBOX_SESSION_TTL",
@@ -74,6 +75,7 @@ INT_KEYS = {
     "APP_SESSION_WINDOW",
     "TOSS_SANDBOX_SESSION_TTL",
     "TOSS_SANDBOX_CONFIRM_TTL",
+    "TOSS_WINDOW_SECONDS",
 }
 FLOAT_KEYS = {
     "KAKAOPAY_TIMEOUT",
@@ -116,6 +118,7 @@ class Config:
     # Toss Payments: real test keys (API 개별 연동 키, test_sk_… / test_ck_…) unmount the Toss sandbox.
     TOSS_SECRET_KEY: str | None = None
     TOSS_CLIENT_KEY: str | None = None
+    TOSS_WINDOW_SECONDS: int | None = None  # None: the window's 30 minutes and a margin (TossPayments.absent_after)
     TOSS_API_BASE: str | None = None  # default: https://api.tosspayments.com with real keys, else the sandbox
     # The Toss sandbox's key pair: the docs' own test pair (it guards nothing real).
     TOSS_SANDBOX_SECRET_KEY = "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R"

@@ -192,7 +192,7 @@ class Payment(BaseModel):
     amount: Amount
     canceled_amount: int
     cancel_available_amount: int
-    method: Literal["CARD", "MONEY"] | None
+    method: Literal["CARD", "MONEY", "EASY_PAY"] | None
     card: Card | None
     created_at: datetime
     approved_at: datetime | None
