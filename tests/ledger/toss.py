@@ -91,20 +91,7 @@ class LedgerTossShop(TossShop):
     """TossShop whose window acts return None when the sandbox refuses to open the window (orderId gone further)."""
 
     def in_window(self, order_id: str, action: str, **form) -> str | None:
-        checkout = self.payment(order_id).redirect_urls["checkout"]
-        fields = {
-            "clientKey": checkout["client_key"],
-            "customerKey": checkout["customer_key"],
-            "method": "CARD",
-            "amount": str(checkout["amount"]),
-            "taxFreeAmount": str(checkout["tax_free_amount"]),
-            "orderId": checkout["order_id"],
-            "orderName": checkout["order_name"],
-            "successUrl": checkout["success_url"],
-            "failUrl": checkout["fail_url"],
-            "display": "page",
-        }
-        opened = self.client.post("/sandbox/tosspayments/v2/checkout", data=fields)
+        opened = self.client.post("/sandbox/tosspayments/v2/checkout", data=self.window_fields(order_id))
         if opened.status_code != 303:
             return None
         data = {"action": action, "display": "page", "method": "CARD", "card": "현대카드", **form}

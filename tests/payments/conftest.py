@@ -82,10 +82,10 @@ class TossShop(Shop):
         data = {"product": product, "quantity": quantity, "flow": flow, "provider": "tosspayments"}
         return self.client.post("/checkout", data=data, headers=headers)
 
-    def open_window(self, order_id: str, **overrides) -> str:
-        """What the SDK call on our checkout page does: open the window with the stored parameters."""
+    def window_fields(self, order_id: str, **overrides) -> dict:
+        """What the SDK call on our checkout page posts to open the window: the parameters start stored."""
         checkout = self.payment(order_id).redirect_urls["checkout"]
-        fields = {
+        return {
             "clientKey": checkout["client_key"],
             "customerKey": checkout["customer_key"],
             "method": "CARD",
@@ -98,7 +98,10 @@ class TossShop(Shop):
             "display": "page",
             **overrides,
         }
-        response = self.client.post("/sandbox/tosspayments/v2/checkout", data=fields)
+
+    def open_window(self, order_id: str, **overrides) -> str:
+        """Open the window as the SDK call on our checkout page does; returns the window's path."""
+        response = self.client.post("/sandbox/tosspayments/v2/checkout", data=self.window_fields(order_id, **overrides))
         assert response.status_code == 303, response.get_data(as_text=True)
         return response.location.split("?")[0]
 

@@ -1,11 +1,9 @@
 """KakaoPay single payment (단건결제) over the Open API, with requests. Same code for the sandbox and the real API."""
 
 import json
-import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from time import perf_counter
 
 import requests
 
@@ -24,10 +22,10 @@ from .base import (
     Refund,
     Started,
 )
+from .transport import send
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
-log = logging.getLogger(__name__)
 
 STATES = {
     "SUCCESS_PAYMENT": "paid",
@@ -137,19 +135,7 @@ class KakaoPay:
         body = {"cid": self.cid, **body}
         url = f"{self.api_base}{self.path}{PATHS.get(endpoint, endpoint)}"
         exchange = Exchange(endpoint=endpoint, url=url, request_body=masked(body))
-        started = perf_counter()
-        try:
-            response = self.post(url, body)
-        except requests.RequestException as error:
-            timed_out = isinstance(error, requests.Timeout)
-            exchange.error = "timeout" if timed_out else f"connection error: {type(error).__name__}"
-            message = "카카오페이 응답이 늦어지고 있습니다." if timed_out else "카카오페이에 연결할 수 없습니다."
-            code = "timeout" if timed_out else "connection"
-            raise PaymentError(code, message, retryable=True, exchange=exchange, kind=Kind.NO_ANSWER) from error
-        finally:
-            exchange.duration_ms = round((perf_counter() - started) * 1000)
-        exchange.http_status, exchange.response_body = response.status_code, response.text[:50_000]
-        log.info("kakaopay %s -> %s in %d ms", endpoint, response.status_code, exchange.duration_ms)
+        response = send(self, exchange, lambda: self.post(url, body))
         return self.decode(response, exchange), exchange
 
     def post(self, url: str, body: dict) -> requests.Response:

@@ -6,11 +6,9 @@ the amount, and confirm finalizes it with our stored amount (contract §1.4, §3
 import base64
 import hashlib
 import json
-import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from time import perf_counter
 from urllib.parse import quote
 
 import requests
@@ -28,11 +26,11 @@ from .base import (
     Refund,
     Started,
 )
+from .transport import send
 
 LIVE_API = "https://api.tosspayments.com"
 LIVE_SDK = "https://js.tosspayments.com/v2/standard"
 CONNECT_TIMEOUT = 3.0
-log = logging.getLogger(__name__)
 
 STATES = {
     "READY": "pending",
@@ -168,22 +166,11 @@ class TossPayments:
         url = self.api_base + path
         exchange = Exchange(endpoint, url, json.dumps(body, ensure_ascii=False, indent=2) if body is not None else "")
         headers = {"Authorization": self.auth, **({"Idempotency-Key": idempotency_key} if idempotency_key else {})}
-        started = perf_counter()
-        try:
-            if body is None:
-                response = self.session.get(url, headers=headers, timeout=self.timeout)
-            else:
-                response = self.session.post(url, json=body, headers=headers, timeout=self.timeout)
-        except requests.RequestException as error:
-            timed_out = isinstance(error, requests.Timeout)
-            exchange.error = "timeout" if timed_out else f"connection error: {type(error).__name__}"
-            message = "토스페이먼츠 응답이 늦어지고 있습니다." if timed_out else "토스페이먼츠에 연결할 수 없습니다."
-            code = "timeout" if timed_out else "connection"
-            raise PaymentError(code, message, retryable=True, exchange=exchange, kind=Kind.NO_ANSWER) from error
-        finally:
-            exchange.duration_ms = round((perf_counter() - started) * 1000)
-        exchange.http_status, exchange.response_body = response.status_code, response.text[:50_000]
-        log.info("tosspayments %s -> %s in %d ms", endpoint, response.status_code, exchange.duration_ms)
+        if body is None:
+            response = send(self, exchange, lambda: self.session.get(url, headers=headers, timeout=self.timeout))
+        else:
+            post = {"json": body, "headers": headers, "timeout": self.timeout}
+            response = send(self, exchange, lambda: self.session.post(url, **post))
         return self.decode(response, exchange), exchange
 
     @staticmethod
