@@ -118,7 +118,7 @@ class Payment(db.Model):
 
     @property
     def flow_label(self) -> str:
-        return flow_label(self.flow)
+        return PROVIDERS[self.provider].flow_labels.get(self.flow) or flow_label(self.flow)
 
     @property
     def status_label(self) -> str:

@@ -150,7 +150,7 @@ def check(order_id: str):
     """지금 확인: ask the provider's order API about this payment now and say what changed."""
     payment = find_payment(order_id)
     changes = service.sync(payment)
-    flash("지금 확인: " + (", ".join(changes) if changes else "카카오페이와 일치합니다"), "check")
+    flash("지금 확인: " + (", ".join(changes) if changes else f"{payment.platform_label}와 일치합니다"), "check")
     if request.headers.get("HX-Request"):
         return render_template("payments/_receipt.html", payment=payment)
     return redirect(url_for(".receipt", order_id=order_id), 303)

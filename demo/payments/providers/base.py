@@ -174,6 +174,7 @@ class Provider(Protocol):
     name: str
     label: str  # the platform's name as buyers read it
     method_labels: dict[str, str]  # payment method type → how the receipt says it
+    flow_labels: dict[str, str]  # device flow → the platform's page for it, where it differs from FLOW_LABELS
     platform: str  # the folder of its templates (payments/<platform>/): its pay button, its checkout page
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)

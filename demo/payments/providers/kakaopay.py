@@ -99,6 +99,7 @@ class KakaoPay:
     name = "kakaopay"
     label = "카카오페이"
     method_labels = {"CARD": "카드", "MONEY": "카카오페이머니"}  # payment_method_type as the receipt says it
+    flow_labels: dict[str, str] = {}  # the pages FLOW_LABELS names (QR 코드, 카카오톡 앱) are KakaoPay's own
     platform = "kakaopay"  # its templates' folder (payments/kakaopay/), the same for both wires
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid

@@ -115,6 +115,7 @@ class TossPayments:
     name = "tosspayments"
     label = "토스페이먼츠"
     method_labels = {"CARD": "카드", "EASY_PAY": "간편결제"}
+    flow_labels = {"pc": "PC · 결제창 (팝업)", "mobile": "모바일 웹 · 결제창", "app": "앱 · 결제창"}  # the SDK opens it
     platform = "tosspayments"
     callbacks = {"toss/success": "approve", "toss/fail": "fail"}  # successUrl, failUrl
     ANONYMOUS = "@@ANONYMOUS"
