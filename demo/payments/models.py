@@ -58,8 +58,10 @@ def new_order_id() -> str:
     return order_id if not order_id.startswith("-") else new_order_id()
 
 
-def flow_label(flow: str) -> str:
-    return "정기결제 자동 청구" if flow == SERVER_FLOW else FLOW_LABELS[flow]
+def flow_label(flow: str, provider: str | None = None) -> str:
+    """The page a flow leads to: the provider's own word for it where it has one (Toss: its window)."""
+    own = PROVIDERS[provider].flow_labels.get(flow) if provider in PROVIDERS else None
+    return own or ("정기결제 자동 청구" if flow == SERVER_FLOW else FLOW_LABELS[flow])
 
 
 class Payment(db.Model):
@@ -118,7 +120,7 @@ class Payment(db.Model):
 
     @property
     def flow_label(self) -> str:
-        return PROVIDERS[self.provider].flow_labels.get(self.flow) or flow_label(self.flow)
+        return flow_label(self.flow, self.provider)
 
     @property
     def status_label(self) -> str:
