@@ -38,14 +38,9 @@ def status_reason(payment: Payment) -> str | None:
 
 
 def card(info: dict | None) -> dict | None:
-    if not info:
-        return None
-    return {
-        "issuer": info.get("kakaopay_issuer_corp"),
-        "purchaser": info.get("kakaopay_purchase_corp"),
-        "bin": info.get("bin"),
-        "install_month": info.get("install_month"),
-    }
+    from ..payments.providers import card as common_card
+
+    return common_card(info)  # issuer, purchaser, bin, install_month: the same names for every platform
 
 
 def next_action(payment: Payment) -> dict | None:

@@ -1,22 +1,25 @@
-"""Which KakaoPay page a visitor gets: the QR page (pc), the mobile web page, or the app page."""
+"""Which of the platform's pages a visitor gets: the pc page (a QR code), the mobile web page, or the app page."""
 
 from functools import lru_cache
 
 from ua_parser import parse
 
 from .models import FLOW_LABELS
+from .providers import PROVIDERS
 
 FLOWS = tuple(FLOW_LABELS)
 MOBILE_OS = {"Android", "iOS", "iPadOS"}
 MOBILE_DEVICES = {"iPhone", "iPad", "iPod"}
+# UA tokens of the platforms' own in-app browsers (case-sensitive: a preview bot's lower-case name is not one)
+IN_APP_BROWSERS = tuple(dict.fromkeys(token for provider in PROVIDERS.values() for token in provider.in_app_browsers))
 
 
 @lru_cache(maxsize=1024)
 def flow_for(user_agent: str, app_marker: str) -> str:
-    """app: KakaoTalk's in-app browser (its upper-case KAKAOTALK token, not the kakaotalk-scrap preview bot) or the
+    """app: a platform's in-app browser (its provider's in_app_browsers token, matched case-sensitively) or the
     Strada app; mobile: phones and tablets (by a maintained UA parser); pc: everything else. A Macintosh platform is
     pc even when the browser token says iOS: iPadOS asked for the desktop site, and it cannot be told from a Mac."""
-    if "KAKAOTALK" in user_agent or (app_marker and app_marker in user_agent):
+    if any(token in user_agent for token in IN_APP_BROWSERS) or (app_marker and app_marker in user_agent):
         return "app"
     if "Macintosh" in user_agent:
         return "pc"

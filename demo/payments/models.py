@@ -7,11 +7,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .providers import PROVIDERS
+from .providers import PROVIDERS, card
 
 
 def now() -> datetime:
-    """Local wall-clock time without zone, like KakaoPay's timestamps."""
+    """Local wall-clock time without zone, like the platforms' timestamps."""
     return datetime.now().replace(microsecond=0)
 
 
@@ -38,16 +38,16 @@ class Status:
 
 
 class ReturnMode:
-    """How a payment made for the Strada app comes back from KakaoTalk (DESIGN.md, "Back from KakaoTalk")."""
+    """How a payment made for the Strada app comes back from the platform's app (DESIGN.md, "the app's callbacks")."""
 
     SERVER = "server"  # 서버가 승인: the bridge approves
     APP = "app"  # 앱이 승인: the bridge keeps pg_token, the app's confirm approves (recovery after a grace)
-    SCHEME = "scheme"  # 해결방법2 그대로: callback URLs in the app's custom scheme (KakaoPay refuses them, −799)
+    SCHEME = "scheme"  # 해결방법2 그대로: callback URLs in the app's custom scheme (the platform refuses them, −799)
 
     LABELS = {SERVER: "서버가 승인 (권장)", APP: "앱이 승인", SCHEME: "해결방법2 그대로"}
 
 
-FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "카카오톡 앱"}
+FLOW_LABELS = {"pc": "PC · QR 코드", "mobile": "모바일 웹", "app": "앱"}  # a provider's flow_labels may name its own
 SERVER_FLOW = "server"  # a subscription's later charge: server to server, no page at all
 
 
@@ -59,7 +59,7 @@ def new_order_id() -> str:
 
 
 def flow_label(flow: str, provider: str | None = None) -> str:
-    """The page a flow leads to: the provider's own word for it where it has one (Toss: its window)."""
+    """The page a flow leads to: the provider's own word for it where it has one (e.g. a window the SDK opens)."""
     own = PROVIDERS[provider].flow_labels.get(flow) if provider in PROVIDERS else None
     return own or ("정기결제 자동 청구" if flow == SERVER_FLOW else FLOW_LABELS[flow])
 
@@ -84,7 +84,7 @@ class Payment(db.Model):
     vat_amount: Mapped[int]
     flow: Mapped[str] = mapped_column(String(10))  # pc | mobile | app | server (a subscription's charge)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)  # indexed by the composites above
-    tid: Mapped[str | None] = mapped_column(String(200), index=True)  # KakaoPay tid, Toss paymentKey
+    tid: Mapped[str | None] = mapped_column(String(200), index=True)  # the platform's transaction id (provider_ref)
     redirect_urls: Mapped[dict] = mapped_column(JSON, default=dict)  # every next_redirect_* and app scheme
     pg_token: Mapped[str | None] = mapped_column(String(64))
     aid: Mapped[str | None] = mapped_column(String(200))
@@ -100,11 +100,11 @@ class Payment(db.Model):
     approved_at: Mapped[datetime | None]
     checked_at: Mapped[datetime | None]  # last time the provider's order API was asked
     recurring: Mapped[bool] = mapped_column(default=False)  # a subscription's payment: the recurring merchant id
-    billing_key: Mapped[str | None] = mapped_column(String(64))  # issued by a recurring first payment (KakaoPay sid)
+    billing_key: Mapped[str | None] = mapped_column(String(64))  # issued by a recurring first payment
     # The one approve attempt in flight: held until this time (a crashed worker's claim lapses, recovery may retake it).
     claimed_until: Mapped[datetime | None]
     refund_claimed: Mapped[bool] = mapped_column(default=False)  # a refund is in flight (requested or unknown)
-    # A payment made through the Strada app's API: how it comes back from KakaoTalk (server | app | scheme, see
+    # A payment made through the Strada app's API: how it comes back from the platform's app (server | app | scheme, see
     # service.ReturnMode); None for the web's checkout.
     return_mode: Mapped[str | None] = mapped_column(String(10))
 
@@ -132,8 +132,13 @@ class Payment(db.Model):
 
     @property
     def platform_label(self) -> str:
-        """The platform as buyers read it (카카오페이, 토스페이먼츠)."""
+        """The platform as buyers read it (its provider's label)."""
         return PROVIDERS[self.provider].label
+
+    @property
+    def card(self) -> dict | None:
+        """The card paid with (issuer, purchaser, bin, install_month), whichever platform; None: no card_info."""
+        return card(self.card_info)
 
     @property
     def method_label(self) -> str:

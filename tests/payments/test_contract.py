@@ -65,7 +65,7 @@ def test_ready_approve_refund_lookup_over_http(client, kakao_server):
     pg_token = pay(kakao_server, ready)
     assert client.lookup(ready.provider_ref, "o").provider_status == "AUTH_PASSWORD"
     approval = client.finalize(ready.provider_ref, "o-1", "u-1", pg_token, 4400)
-    assert approval.method == "CARD" and approval.card_info["kakaopay_issuer_corp"] == "현대카드"
+    assert approval.method == "CARD" and approval.card_info["issuer"] == "현대카드"
     assert approval.amounts["vat"] == 400 and approval.approved_at is not None
     refund = client.refund(ready.provider_ref, 1000, 0, None, "고객 요청", "k-1")
     assert (refund.status, refund.refunded, refund.canceled_total, refund.cancel_available) == (

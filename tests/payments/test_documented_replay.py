@@ -62,7 +62,7 @@ def test_ready_approve_money_and_card(provider):
     assert money.card_info is None and money.method == "MONEY" and money.amounts["total"] == 2200
     replay.answers["approve"] = (200, card)
     paid = kakao.finalize(ready.provider_ref, "o", "u", "token", 2200)
-    assert paid.card_info["kakaopay_issuer_corp"] == "수협은행" and paid.card_info["install_month"] == "00"
+    assert paid.card_info["issuer"] == "수협은행" and paid.card_info["install_month"] == "00"
     assert paid.approved_at.isoformat() == "2023-07-15T21:18:22"
 
 
@@ -80,7 +80,7 @@ def test_order_answers(provider, name):
     else:
         assert lookup.state == "paid" and lookup.approval.aid == body["payment_action_details"][0]["aid"]
     if name == "order_card":
-        assert lookup.approval.card_info["kakaopay_issuer_corp"] == "수협은행"
+        assert lookup.approval.card_info["issuer"] == "수협은행"
         assert lookup.approval.card_info["install_month"] == "00"
 
 

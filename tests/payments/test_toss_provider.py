@@ -316,7 +316,7 @@ def test_pay_and_finalize(toss, toss_server):
     assert approval.aid == data["lastTransactionKey"] and approval.tid == callback.token == data["paymentKey"]
     assert approval.method == "CARD"
     assert approval.amounts == {"total": 10000, "tax_free": 0, "vat": 909, "supplied": 9091, "balance": 10000}
-    assert approval.card_info["kakaopay_issuer_corp"] == "현대카드"
+    assert approval.card_info["issuer"] == "현대카드"
     assert approval.card_info["bin"] == data["card"]["number"][:6] and approval.card_info["install_month"] == "00"
     assert approval.card_info["easy_pay_provider"] is None
     assert approval.approved_at.tzinfo is None and abs(approval.approved_at - datetime.now()) < timedelta(minutes=1)
@@ -443,7 +443,7 @@ def test_easy_pay(toss, toss_server):
     _, money = paid(toss, toss_server, order(), method="TOSSPAY", tosspay_source="money")
     assert money.method == "EASY_PAY" and money.card_info == {"easy_pay_provider": "토스페이"}
     _, card = paid(toss, toss_server, order(), method="TOSSPAY", tosspay_source="card", card="신한카드")
-    assert card.method == "CARD" and card.card_info["kakaopay_issuer_corp"] == "신한카드"
+    assert card.method == "CARD" and card.card_info["issuer"] == "신한카드"
     assert card.card_info["easy_pay_provider"] == "토스페이"
 
 

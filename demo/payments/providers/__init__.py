@@ -5,7 +5,7 @@ from collections.abc import Mapping
 import requests
 from flask import Flask, current_app, has_request_context, request
 
-from .base import PaymentError, Provider
+from .base import CARD_FIELDS, PaymentError, Provider
 from .kakaopay import KakaoPay, uses_sandbox_in_process
 from .kakaopay_legacy import KakaoPayLegacy
 from .tosspayments import TossPayments
@@ -19,6 +19,7 @@ __all__ = [
     "content_security_policy",
     "PaymentError",
     "Provider",
+    "card",
     "enabled",
     "get_provider",
     "init_app",
@@ -52,6 +53,18 @@ def content_security_policy(policy: dict, settings: Mapping) -> dict:
         for directive, sources in PROVIDERS[name.strip()].content_sources(settings).items():
             merged.setdefault(directive, list(merged["default-src"])).extend(sources)
     return merged
+
+
+# card_info stored before the common names (base.CARD_FIELDS): both platforms stored KakaoPay's names
+STORED_CARD_NAMES = {"issuer": "kakaopay_issuer_corp", "purchaser": "kakaopay_purchase_corp"}
+
+
+def card(card_info: dict | None) -> dict | None:
+    """A payment's stored card_info as the receipt and the API read it: CARD_FIELDS (None where unknown); None
+    without card_info."""
+    if not card_info:
+        return None
+    return {name: card_info.get(name, card_info.get(STORED_CARD_NAMES.get(name, name))) for name in CARD_FIELDS}
 
 
 def enabled() -> list[str]:

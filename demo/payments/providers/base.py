@@ -88,12 +88,17 @@ class Callback:
     conclusive: bool = True  # a cancel or fail callback that may end the payment when the order API cannot be asked
 
 
+# The card of a payment as the receipt and the API read it: card_info's common keys, the same for every platform
+# (install_month: two digits, "00" for 일시불). A provider's card_info may hold more of its platform's own details.
+CARD_FIELDS = ("issuer", "purchaser", "bin", "install_month")
+
+
 @dataclass
 class Approval(Result):
     aid: str
     method: str | None
     amounts: dict
-    card_info: dict | None
+    card_info: dict | None  # CARD_FIELDS and the platform's own details; None: paid without a card
     approved_at: datetime | None
     billing_key: str | None = None  # a recurring payment's key for later charges (KakaoPay: sid)
     tid: str | None = None  # the provider's transaction id (a charge has a new one)
@@ -176,6 +181,7 @@ class Provider(Protocol):
     method_labels: dict[str, str]  # payment method type → how the receipt says it
     flow_labels: dict[str, str]  # device flow → the platform's page for it, where it differs from FLOW_LABELS
     platform: str  # the folder of its templates (payments/<platform>/): its pay button, its checkout page
+    in_app_browsers: tuple[str, ...]  # user-agent tokens of its own app's browser: the app flow (devices.py)
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed

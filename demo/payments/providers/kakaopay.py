@@ -82,12 +82,20 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+CARD_NAMES = {"kakaopay_issuer_corp": "issuer", "kakaopay_purchase_corp": "purchaser"}  # card_info → CARD_FIELDS
+
+
+def card(card_info: dict | None) -> dict | None:
+    """approve's card_info with the common names (base.CARD_FIELDS) for its card companies; the rest as it came."""
+    return {CARD_NAMES.get(name, name): value for name, value in card_info.items()} if card_info else None
+
+
 def card_from_order(selected: dict | None) -> dict | None:
-    """The order API's selected_card_info in approve's card_info terms (what a receipt shows)."""
+    """The order API's selected_card_info in card_info terms (what a receipt shows)."""
     if not selected:
         return None
     return {
-        "kakaopay_issuer_corp": selected.get("card_corp_name"),
+        "issuer": selected.get("card_corp_name"),
         "bin": selected.get("card_bin"),
         "install_month": f"{int(selected.get('install_month') or 0):02d}",
         "interest_free_install": selected.get("interest_free_install"),
@@ -99,7 +107,9 @@ class KakaoPay:
     name = "kakaopay"
     label = "카카오페이"
     method_labels = {"CARD": "카드", "MONEY": "카카오페이머니"}  # payment_method_type as the receipt says it
-    flow_labels: dict[str, str] = {}  # the pages FLOW_LABELS names (QR 코드, 카카오톡 앱) are KakaoPay's own
+    flow_labels = {"app": "카카오톡 앱"}  # its app page opens in KakaoTalk (the QR page is FLOW_LABELS' own)
+    # KakaoTalk's in-app browser: the app flow (upper case: the kakaotalk-scrap preview bot is not a browser)
+    in_app_browsers = ("KAKAOTALK",)
     platform = "kakaopay"  # its templates' folder (payments/kakaopay/), the same for both wires
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid
@@ -216,7 +226,7 @@ class KakaoPay:
                 "total_amount": total_amount,
             },
         )
-        return self.approval(data, exchange, data["aid"], data.get("card_info"))
+        return self.approval(data, exchange, data["aid"], card(data.get("card_info")))
 
     @staticmethod
     def approval(data: dict, exchange: Exchange, aid: str, card_info: dict | None) -> Approval:
@@ -263,8 +273,8 @@ class KakaoPay:
         data, exchange = self.call("order", {"tid": tid})
         status, actions = data["status"], data.get("payment_action_details") or []
         paid = [a for a in actions if a["payment_action_type"] == "PAYMENT"]
-        card = card_from_order(data.get("selected_card_info"))
-        approval = self.approval(data, exchange, paid[0]["aid"], card) if paid else None
+        card_info = card_from_order(data.get("selected_card_info"))
+        approval = self.approval(data, exchange, paid[0]["aid"], card_info) if paid else None
         canceled = data.get("canceled_amount") or {}
         return Lookup(
             raw=data,
@@ -298,7 +308,7 @@ class KakaoPay:
                 "vat_amount": charge.vat_amount,
             },
         )
-        return self.approval(data, exchange, data["aid"], data.get("card_info"))
+        return self.approval(data, exchange, data["aid"], card(data.get("card_info")))
 
     def billing_status(self, billing_key: str) -> BillingKey:
         return self.billing_key(*self.call("status", {"sid": billing_key}))

@@ -11,10 +11,10 @@ from .base import Approval, Exchange
 from .kakaopay import MESSAGES, KakaoPay
 
 LIVE_API = "https://kapi.kakao.com"
-CARD_NAMES = {
-    "purchase_corp": "kakaopay_purchase_corp",
+CARD_NAMES = {  # the legacy card_info's names → the Open API's (card companies: base.CARD_FIELDS)
+    "purchase_corp": "purchaser",
     "purchase_corp_code": "kakaopay_purchase_corp_code",
-    "issuer_corp": "kakaopay_issuer_corp",
+    "issuer_corp": "issuer",
     "issuer_corp_code": "kakaopay_issuer_corp_code",
 }
 LEGACY_MESSAGES = {

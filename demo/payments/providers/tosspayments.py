@@ -93,12 +93,12 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def card_info(data: dict) -> dict | None:
-    """The card (and easy pay) in the terms the receipt shows (KakaoPay's card_info keys)."""
+    """The card (and easy pay) in the terms the receipt shows (base.CARD_FIELDS); Toss names no purchaser."""
     card, easy_pay = data.get("card"), (data.get("easyPay") or {}).get("provider")
     if not card:
         return {"easy_pay_provider": easy_pay} if easy_pay else None
     return {
-        "kakaopay_issuer_corp": ISSUERS.get(card.get("issuerCode"), card.get("issuerCode")),
+        "issuer": ISSUERS.get(card.get("issuerCode"), card.get("issuerCode")),
         "bin": (card.get("number") or "")[:6] or None,
         "install_month": f"{int(card.get('installmentPlanMonths') or 0):02d}",
         "card_type": card.get("cardType"),
@@ -117,6 +117,7 @@ class TossPayments:
     method_labels = {"CARD": "카드", "EASY_PAY": "간편결제"}
     flow_labels = {"pc": "PC · 결제창 (팝업)", "mobile": "모바일 웹 · 결제창", "app": "앱 · 결제창"}  # the SDK opens it
     platform = "tosspayments"
+    in_app_browsers: tuple[str, ...] = ()  # none of its own: its window opens in any browser
     callbacks = {"toss/success": "approve", "toss/fail": "fail"}  # successUrl, failUrl
     ANONYMOUS = "@@ANONYMOUS"
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
