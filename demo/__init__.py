@@ -1,5 +1,6 @@
-"""Strada Pay demo: the KakaoPay single payment flow, end to end."""
+"""Strada Pay demo: a single payment flow on each payment platform it offers, end to end."""
 
+import importlib
 import os
 
 from flask import Flask, Response, request
@@ -10,7 +11,7 @@ from . import config as config_module
 from . import schema
 from .extensions import csrf, db
 from .framing import FRAMEABLE_BY_SELF
-from .payments.providers import content_security_policy
+from .payments.providers import content_security_policy, sandboxes
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,8 +55,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         filters,
         payments,
         presenter,
-        sandbox,
-        sandbox_toss,
         subscriptions,
     )
 
@@ -65,10 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     console.init_app(app)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(payments.bp)
-    if not app.config["KAKAOPAY_SECRET_KEY"]:  # with a real KakaoPay key, Kakao's stand-in has no business here
-        app.register_blueprint(sandbox.bp)
-    if not (app.config["TOSS_SECRET_KEY"] or app.config["TOSS_CLIENT_KEY"]):  # likewise Toss's, with real Toss keys
-        sandbox_toss.init_app(app)
+    for module in sandboxes(app.config):  # each platform's stand-in, unless its real keys are set
+        importlib.import_module(module).init_app(app)
     app.register_blueprint(presenter.bp)
     app.register_blueprint(app_shell.bp)
     app.register_blueprint(subscriptions.bp)

@@ -18,7 +18,7 @@ ENV_KEYS = (
     "KAKAOPAY_CID",
     "KAKAOPAY_SUBSCRIPTION_CID",
     "KAKAOPAY_API_BASE",
-    "KAKAOPAY_TIMEOUT",
+    "PROVIDER_TIMEOUT",
     "PAYMENT_PROVIDER",
     "PAYMENT_PROVIDERS",
     "SANDBOX_SECRET_KEY",
@@ -78,7 +78,7 @@ INT_KEYS = {
     "TOSS_WINDOW_SECONDS",
 }
 FLOAT_KEYS = {
-    "KAKAOPAY_TIMEOUT",
+    "PROVIDER_TIMEOUT",
     "SANDBOX_SLOW_SECONDS",
     "IN_FLIGHT_SECONDS",
     "APP_CONFIRM_GRACE",
@@ -88,6 +88,7 @@ FLOAT_KEYS = {
 }
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated
 BOOL_KEYS = {"BEHIND_HTTPS_PROXY", "TOSS_SANDBOX_WEBHOOK_THREAD"}  # 1/true/yes
+OLD_NAMES = {"PROVIDER_TIMEOUT": "KAKAOPAY_TIMEOUT"}  # read when the key itself is unset (its name before)
 
 
 class Config:
@@ -100,7 +101,7 @@ class Config:
     KAKAOPAY_CID = "TC0ONETIME"
     KAKAOPAY_SUBSCRIPTION_CID = "TCSUBSCRIP"  # 정기결제 CID: the first payment and every later charge
     KAKAOPAY_API_BASE: str | None = None  # default: the built-in sandbox, in process
-    KAKAOPAY_TIMEOUT = 10.0  # read timeout in seconds; connect timeout is 3 s
+    PROVIDER_TIMEOUT = 10.0  # every platform's API calls: read timeout in seconds; connect timeout is 3 s
     # The sandbox's own "secret key". A fixed, documented dev value: it guards nothing real.
     SANDBOX_SECRET_KEY = "DEV_SANDBOX_0000000000000000000000000000"
     SANDBOX_PAYMENT_TTL = 900  # seconds a ready payment stays payable
@@ -140,7 +141,7 @@ class Config:
     RECONCILE_AFTER = 60  # seconds before `reconcile` picks up a payment left ready/approving
     # How long an approve or refund call may still be running at the provider after we stopped waiting: an approve
     # claim lapses after it, and a refund without an answer is settled as failed only once it is that old.
-    # None: KAKAOPAY_TIMEOUT + 5 s.
+    # None: PROVIDER_TIMEOUT + 5 s.
     IN_FLIGHT_SECONDS: float | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # a dropped server connection is replaced (SQLite: off)
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
@@ -178,6 +179,8 @@ def load_environment(config: dict) -> None:
     load_dotenv(override=False)
     for key in ENV_KEYS:
         value = os.environ.get(key)
+        if value in (None, "") and key in OLD_NAMES:
+            value = os.environ.get(OLD_NAMES[key])
         if value in (None, ""):
             continue
         if key in INT_KEYS:

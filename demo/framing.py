@@ -1,4 +1,4 @@
-"""Responses this site's own pages may show in a frame: the Strada app shell (/app) shows KakaoPay's app page and
+"""Responses this site's own pages may show in a frame: the Strada app shell (/app) shows the platform's app page and
 the app's hand-over page in its web view (an iframe of the same origin). Every other response keeps
 frame-ancestors 'none' and X-Frame-Options DENY (set in create_app's Talisman)."""
 

@@ -1,8 +1,8 @@
 """`python -m demo.serve`: serve the demo on the LAN with gunicorn, printing its URLs, a QR code of the LAN URL, and
 the merchant console's password with a one-click sign-in link.
 
-PUBLIC_BASE_URL (used for KakaoPay callback URLs and the sandbox's QR codes) defaults to the LAN URL, so a phone on
-the same Wi-Fi can open the site and scan its QR codes.
+PUBLIC_BASE_URL (used for the platforms' callback URLs and the sandboxes' QR codes) defaults to the LAN URL, so a phone
+on the same Wi-Fi can open the site and scan its QR codes.
 """
 
 import os

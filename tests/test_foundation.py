@@ -14,13 +14,24 @@ def test_env_overrides_defaults(monkeypatch):
     config = {"KAKAOPAY_CID": "TC0ONETIME", "SANDBOX_PAYMENT_TTL": 900}
     monkeypatch.setenv("KAKAOPAY_CID", "TCSUBSCRIP")
     monkeypatch.setenv("SANDBOX_PAYMENT_TTL", "60")
-    monkeypatch.setenv("KAKAOPAY_TIMEOUT", "2.5")
+    monkeypatch.setenv("PROVIDER_TIMEOUT", "2.5")
     monkeypatch.setenv("PUBLIC_BASE_URL", "")
     config_module.load_environment(config)
     assert config["KAKAOPAY_CID"] == "TCSUBSCRIP"
     assert config["SANDBOX_PAYMENT_TTL"] == 60
-    assert config["KAKAOPAY_TIMEOUT"] == 2.5
+    assert config["PROVIDER_TIMEOUT"] == 2.5
     assert "PUBLIC_BASE_URL" not in config
+
+
+def test_provider_timeout_falls_back_to_its_old_name(monkeypatch):
+    config = {}
+    monkeypatch.delenv("PROVIDER_TIMEOUT", raising=False)
+    monkeypatch.setenv("KAKAOPAY_TIMEOUT", "4")
+    config_module.load_environment(config)
+    assert config["PROVIDER_TIMEOUT"] == 4.0
+    monkeypatch.setenv("PROVIDER_TIMEOUT", "6")
+    config_module.load_environment(config)
+    assert config["PROVIDER_TIMEOUT"] == 6.0
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path):
@@ -135,3 +146,14 @@ def test_workers_starting_together_share_one_secret_key(tmp_path):
     with ProcessPoolExecutor(max_workers=4) as pool:
         keys = set(pool.map(config_module.persistent_secret_key, [str(tmp_path)] * 8))
     assert len(keys) == 1 and sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+
+
+def test_the_mode_chip_and_sandboxes_follow_each_platforms_keys(make_test_app):
+    sandbox = make_test_app()
+    page = sandbox.test_client().get("/").get_data(as_text=True)
+    assert ">샌드박스</span>" in page and "카카오페이 · 토스페이먼츠 단건결제" in page
+    assert {"sandbox", "sandbox_toss"} <= set(sandbox.blueprints)
+    live = make_test_app(KAKAOPAY_SECRET_KEY="DEVkey")
+    page = live.test_client().get("/").get_data(as_text=True)
+    assert 'mode-live" title="카카오페이 테스트 API · 토스페이먼츠 내장 에뮬레이터">카카오페이 테스트 API<' in page
+    assert "sandbox" not in live.blueprints and "sandbox_toss" in live.blueprints

@@ -10,7 +10,7 @@ from ..extensions import db
 
 @dataclass(frozen=True)
 class Amounts:
-    """What a quantity of a product costs, split the way KakaoPay wants it."""
+    """What a quantity of a product costs, split the way the platforms want it (total, tax-free, VAT)."""
 
     total: int
     tax_free: int
@@ -23,7 +23,7 @@ class Amounts:
 
 
 def vat_of(taxable: int) -> int:
-    """VAT included in a taxable amount: round(taxable / 11), halves rounded up (KakaoPay's default)."""
+    """VAT included in a taxable amount: round(taxable / 11), halves rounded up (the platforms' default)."""
     return (taxable * 2 + 11) // 22
 
 

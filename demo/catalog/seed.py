@@ -9,8 +9,8 @@ PRODUCTS = [
     dict(
         slug="choco-pie",
         name="초코파이",
-        summary="KakaoPay 개발 문서 예제에 나오는 그 상품",
-        description="카카오페이 단건결제 예제에 나오는 바로 그 초코파이. "
+        summary="결제 개발 문서 예제에 나오는 그 상품",
+        description="단건결제 개발 문서 예제에 나오는 바로 그 초코파이. "
         "공급가액과 부가세가 나뉘는 과세 상품으로 결제 흐름을 확인해 보세요.",
         price=2200,
         art="choco",

@@ -13,4 +13,5 @@ def init_app(app: Flask) -> None:
     providers.init_app(app)
     app.jinja_env.globals["started_here"] = views.started_here
     app.jinja_env.globals["payment_providers"] = lambda: [providers.PROVIDERS[name] for name in providers.enabled()]
+    app.jinja_env.globals["payment_modes"] = providers.modes
     app.jinja_env.globals.update(reason_max=refund_records.REASON_MAX, default_reason=refund_records.DEFAULT_REASON)

@@ -19,7 +19,7 @@ from .views import page_or_partial, whole_number
 PAGE_SIZE = 20
 MY_ORDERS_SHOWN = 50
 FILTERS = {"paid": Status.PAID, "in_flight": Status.IN_FLIGHT, **{s: (s,) for s in Status.LABELS}}
-# platform key → the provider names of that platform (kakaopay: both of KakaoPay's wires), in PROVIDERS' order
+# platform key → the provider names of that platform (one platform may have several wires), in PROVIDERS' order
 PLATFORMS = {
     key: tuple(name for name, provider in PROVIDERS.items() if provider.platform == key)
     for key in dict.fromkeys(provider.platform for provider in PROVIDERS.values())
@@ -61,7 +61,7 @@ def filtered(query: Select, status: str, q: str, platform: str = "") -> Select:
     if platform in PLATFORMS:
         query = query.where(Payment.provider.in_(PLATFORMS[platform]))
     if q:
-        # a KakaoPay tid is upper case (typed in lower case too); a Toss paymentKey is case-sensitive: as typed
+        # a tid may be upper case (typed in lower case too) or case-sensitive: both, as typed and upper-cased
         tids = Payment.tid.in_(sorted({q, q.upper()}))
         query = query.where(or_(Payment.order_id == q, tids, Payment.item_name.icontains(q, autoescape=True)))
     return query

@@ -1,7 +1,7 @@
 """대사 (reconciliation): bring the merchant's books in line with the provider's order API.
 
 It looks at everything that can disagree: payments left ready or approving, payments with a refund whose outcome is
-open, and payments paid in the last days (a refund made in KakaoPay's console shows up there). Every change is a
+open, and payments paid in the last days (a refund made in the platform's console shows up there). Every change is a
 conditional update, so several reconciles (clicks, CLI, workers) can run at once.
 """
 

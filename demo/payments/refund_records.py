@@ -1,7 +1,7 @@
 """A refund as its own record: what was asked, what the provider answered, and where it stands.
 
 requested → done / failed, or unknown (no answer: timeout, lost connection, 5xx) until the order API settles it.
-A refund made outside the site (KakaoPay's console or API) is recorded as an external one once it is noticed.
+A refund made outside the site (the platform's console or API) is recorded as an external one once it is noticed.
 """
 
 from datetime import datetime

@@ -168,7 +168,7 @@ def next_pages(payment: Payment, started) -> dict:
 def in_flight_window() -> timedelta:
     """How long a call may still run at the provider after we stopped waiting for it."""
     seconds = current_app.config.get("IN_FLIGHT_SECONDS")
-    return timedelta(seconds=current_app.config["KAKAOPAY_TIMEOUT"] + 5 if seconds is None else seconds)
+    return timedelta(seconds=current_app.config["PROVIDER_TIMEOUT"] + 5 if seconds is None else seconds)
 
 
 # An approving payment whose approve attempt is over (its claim lapsed) and can be retried with its pg_token.
@@ -359,7 +359,7 @@ def ended_by_user(payment: Payment, callback: Callback) -> bool:
     try:
         lookup = lookup_order(payment)
     except PaymentError:
-        if not callback.conclusive:  # it may still be paid (Toss's 취소): reconcile or expiry ends it once asked
+        if not callback.conclusive:  # it may still be paid (a window's 취소): reconcile or expiry ends it once asked
             return False
         lookup = None  # the provider cannot tell: trust the callback, as platforms only send it when it is over
     if lookup is not None and lookup.state not in ("cancelled", "failed", "absent"):
@@ -425,8 +425,9 @@ def sync(payment: Payment) -> list[str]:
 
 
 def end_absent(payment: Payment, lookup: Lookup) -> None:
-    """A ready payment the platform has no record of, once nothing can come of it any more (KakaoPay: ready never
-    answered; Toss: its window was never paid in, or was closed, which sends nothing): ends by our own expiry."""
+    """A ready payment the platform has no record of, once nothing can come of it any more (its provider's
+    absent_after: e.g. the start call never answered, or a window never paid in or closed, which sends nothing):
+    ends by our own expiry."""
     provider = provider_of(payment)
     if now() - payment.created_at < timedelta(seconds=provider.absent_after):
         return

@@ -33,7 +33,7 @@ def visitor_id() -> str:
 
 
 def started_here(payment: Payment) -> bool:
-    """This browser's session started the payment (only it gets the link back to the pending KakaoPay page)."""
+    """This browser's session started the payment (only it gets the link back to the platform's pending page)."""
     return payment.user_id == session.get("visitor")
 
 

@@ -14,7 +14,7 @@ from .test_flow import buy, pay_on_sheet
 def live_app(make_test_app):
     # 느린 응답 scaled down: approve gives up after 1.5 s, KakaoPay finishes at 5 s (as 10 s / 12 s by default), so
     # 승인 확인 중 stays on screen for seconds even when the machine is slow to show the receipt
-    app = make_test_app(WTF_CSRF_ENABLED=True, KAKAOPAY_TIMEOUT=1.5, SANDBOX_SLOW_SECONDS=5)
+    app = make_test_app(WTF_CSRF_ENABLED=True, PROVIDER_TIMEOUT=1.5, SANDBOX_SLOW_SECONDS=5)
     app.faults = FaultyTransport.install(app)
     yield app
     app.faults.settle()

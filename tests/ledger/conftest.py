@@ -69,7 +69,7 @@ def books(app, final: bool = True) -> list[str]:
 def ledger_app(make_test_app):
     """An app whose in-flight windows are short (a lapsed claim, an unanswered refund) and whose reconcile takes
     everything at once, with the fault transport in place."""
-    app = make_test_app(IN_FLIGHT_SECONDS=0, RECONCILE_AFTER=0, STALE_AFTER=3600, KAKAOPAY_TIMEOUT=10.0)
+    app = make_test_app(IN_FLIGHT_SECONDS=0, RECONCILE_AFTER=0, STALE_AFTER=3600, PROVIDER_TIMEOUT=10.0)
     app.faults = FaultyTransport.install(app)
     yield app
     app.faults.release()

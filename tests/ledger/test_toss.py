@@ -137,7 +137,7 @@ def test_a_confirm_with_an_unknown_outcome_ends_approved_once(ledger_app, shop, 
 def test_a_confirm_that_times_out_stays_approving_then_reconcile_approves(ledger_app, shop):
     """The slow fault with a read timeout shorter than it: no answer, the claim kept; the confirm lands at Toss
     after the site gave up, and reconcile's lookup finds it DONE."""
-    ledger_app.config.update(KAKAOPAY_TIMEOUT=0.3, TOSS_SANDBOX_SLOW_SECONDS=1.0, IN_FLIGHT_SECONDS=5)
+    ledger_app.config.update(PROVIDER_TIMEOUT=0.3, TOSS_SANDBOX_SLOW_SECONDS=1.0, IN_FLIGHT_SECONDS=5)
     order_id, success = paid_in_window(shop, fault="slow")
     started = time.monotonic()
     assert shop.client.get(success).status_code == 303

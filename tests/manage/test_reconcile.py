@@ -10,7 +10,7 @@ from .conftest import order_api
 def test_timed_out_approve_ends_approved_without_a_second_charge(make_test_app):
     from ..payments.conftest import Shop
 
-    app = make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=1.5, KAKAOPAY_TIMEOUT=1.0, RECONCILE_AFTER=0)
+    app = make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=1.5, PROVIDER_TIMEOUT=1.0, RECONCILE_AFTER=0)
     shop = Shop(app)
     order_id = shop.start()
     shop.client.get(shop.path(shop.pay(order_id)))

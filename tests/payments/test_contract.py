@@ -25,7 +25,7 @@ def client(kakao_server, provider):
     settings = {
         **kakao_server.app.config,
         "KAKAOPAY_API_BASE": kakao_server.url + "/sandbox/kakaopay",
-        "KAKAOPAY_TIMEOUT": 2.0,  # well under the slow fault's 4 s, well over a loaded CI machine's answer
+        "PROVIDER_TIMEOUT": 2.0,  # well under the slow fault's 4 s, well over a loaded CI machine's answer
     }
     return PROVIDERS[provider].from_settings(settings, "http://unused", requests.Session())
 
@@ -146,7 +146,7 @@ def test_live_mode_uses_the_real_host_and_the_secret_key():
         "KAKAOPAY_SECRET_KEY": "DEVabc",
         "KAKAOPAY_API_BASE": None,
         "KAKAOPAY_CID": "TC0ONETIME",
-        "KAKAOPAY_TIMEOUT": 10.0,
+        "PROVIDER_TIMEOUT": 10.0,
         "SANDBOX_SECRET_KEY": "x",
     }
     client = KakaoPay.from_settings(settings, "http://lan:5000", requests.Session())

@@ -40,7 +40,7 @@ class Replay(BaseAdapter):
 def client(provider: str, **answers):
     session, replay = requests.Session(), Replay(answers)
     session.mount("https://", replay)
-    settings = {"KAKAOPAY_SECRET_KEY": "DEVkey", "KAKAOPAY_CID": "TC0ONETIME", "KAKAOPAY_TIMEOUT": 1.0}
+    settings = {"KAKAOPAY_SECRET_KEY": "DEVkey", "KAKAOPAY_CID": "TC0ONETIME", "PROVIDER_TIMEOUT": 1.0}
     return PROVIDERS[provider].from_settings(settings, "https://shop.example", session), replay
 
 

@@ -136,7 +136,7 @@ def test_approve_failure_ends_as_failed_with_the_reason(shop):
 def test_approve_timeout_keeps_the_payment_approving(make_test_app):
     from .conftest import Shop
 
-    shop = Shop(make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=1.0, KAKAOPAY_TIMEOUT=0.2))
+    shop = Shop(make_test_app(SANDBOX_FAULT="slow", SANDBOX_SLOW_SECONDS=1.0, PROVIDER_TIMEOUT=0.2))
     order_id = shop.start()
     response = shop.client.get(shop.path(shop.pay(order_id)))
     assert response.status_code == 303

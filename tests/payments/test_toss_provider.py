@@ -34,7 +34,7 @@ def toss_server(make_test_app):
 
 
 def make_client(server, session: requests.Session | None = None, **settings) -> TossPayments:
-    config = {**server.app.config, "KAKAOPAY_TIMEOUT": 5.0, **settings}
+    config = {**server.app.config, "PROVIDER_TIMEOUT": 5.0, **settings}
     return TossPayments.from_settings(config, server.url, session or requests.Session())
 
 
@@ -144,7 +144,7 @@ def test_registered():
 
 
 def test_from_settings_sandbox_and_live():
-    settings = {"TOSS_SANDBOX_SECRET_KEY": "test_sk_x", "TOSS_SANDBOX_CLIENT_KEY": "test_ck_x", "KAKAOPAY_TIMEOUT": 7.0}
+    settings = {"TOSS_SANDBOX_SECRET_KEY": "test_sk_x", "TOSS_SANDBOX_CLIENT_KEY": "test_ck_x", "PROVIDER_TIMEOUT": 7.0}
     sandbox = TossPayments.from_settings(settings, "http://shop.test/", requests.Session())
     assert sandbox.api_base == "http://shop.test/sandbox/tosspayments"
     assert sandbox.sdk_url == "http://shop.test/sandbox/tosspayments/v2/standard"
@@ -384,7 +384,7 @@ def test_server_error_tells_nothing_and_a_retry_pays(toss, toss_server):
 
 def test_slow_confirm_times_out_and_runs_on(toss_server):
     """The slow fault answers after 1.5 s; a 0.3 s read timeout gives up first, and the confirm still pays there."""
-    impatient, the_order = make_client(toss_server, KAKAOPAY_TIMEOUT=0.3), order()
+    impatient, the_order = make_client(toss_server, PROVIDER_TIMEOUT=0.3), order()
     callback = authorized(impatient, toss_server, the_order, fault="slow")
     failed = raises(impatient.finalize, None, the_order.order_id, the_order.user_id, callback.token, 10000)
     assert (failed.code, failed.kind, failed.retryable) == ("timeout", Kind.NO_ANSWER, True)

@@ -120,7 +120,7 @@ def test_a_timed_out_charge_is_retried_with_the_same_order_and_paid_once(make_te
     from ..payments.test_contract import eventually
     from .conftest import Buyer
 
-    app = make_test_app(KAKAOPAY_TIMEOUT=0.3, SANDBOX_SLOW_SECONDS=0.8)
+    app = make_test_app(PROVIDER_TIMEOUT=0.3, SANDBOX_SLOW_SECONDS=0.8)
     buyer = Buyer(app)
     subscription = buyer.start()
     runner = app.test_cli_runner()

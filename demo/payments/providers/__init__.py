@@ -1,6 +1,7 @@
 """Payment providers by name. Adding one: a module with a class like KakaoPay (base.Provider), and an entry here."""
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import requests
 from flask import Flask, current_app, has_request_context, request
@@ -23,7 +24,9 @@ __all__ = [
     "enabled",
     "get_provider",
     "init_app",
+    "modes",
     "public_base_url",
+    "sandboxes",
 ]
 
 
@@ -74,6 +77,30 @@ def enabled() -> list[str]:
     listed = [name.strip() for name in current_app.config["PAYMENT_PROVIDERS"].split(",")]
     others = [name for name in listed if name in PROVIDERS and PROVIDERS[name].label != PROVIDERS[default].label]
     return [default, *others]
+
+
+def platforms() -> dict[str, type[Provider]]:
+    """One provider per platform (its first wire in PROVIDERS), by platform."""
+    first: dict[str, type[Provider]] = {}
+    for provider in PROVIDERS.values():
+        first.setdefault(provider.platform, provider)
+    return first
+
+
+def sandboxes(settings: Mapping) -> list[str]:
+    """The modules of the built-in emulators to mount: every platform's whose real keys are not set."""
+    return [provider.sandbox for provider in platforms().values() if not provider.live(settings)]
+
+
+class Mode(NamedTuple):
+    label: str
+    live: bool  # the platform's test API; else its built-in sandbox
+
+
+def modes() -> list[Mode]:
+    """Every platform a buyer may choose, and whether it is live (the header's mode chip)."""
+    offered = dict.fromkeys(PROVIDERS[name].platform for name in enabled())
+    return [Mode(platforms()[key].label, platforms()[key].live(current_app.config)) for key in offered]
 
 
 def get_provider(name: str | None = None, recurring: bool = False) -> Provider:

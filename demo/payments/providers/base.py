@@ -185,6 +185,10 @@ class Provider(Protocol):
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed
+    sandbox: str  # the module of its platform's built-in emulator (its init_app mounts it)
+
+    @staticmethod
+    def live(settings: Mapping) -> bool: ...  # real keys are set: the platform itself answers, no sandbox is mounted
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs

@@ -114,6 +114,7 @@ class KakaoPay:
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid
     absent_ends = "failed"
+    sandbox = "demo.sandbox"
     live_api = LIVE_API
     path = "/online/v1/payment/"
     auth_scheme = "SECRET_KEY"
@@ -128,6 +129,11 @@ class KakaoPay:
     def content_sources(settings: Mapping) -> dict[str, list[str]]:
         return {}  # KakaoPay's pages are reached by redirect: nothing of them runs in ours
 
+    @staticmethod
+    def live(settings: Mapping) -> bool:
+        """A real KakaoPay key: Kakao's stand-in has no business here."""
+        return bool(settings.get("KAKAOPAY_SECRET_KEY"))
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False
@@ -140,7 +146,7 @@ class KakaoPay:
             api_base = settings.get("KAKAOPAY_API_BASE") or public_base.rstrip("/") + "/sandbox/kakaopay"
             key = settings["SANDBOX_SECRET_KEY"]
         cid = settings["KAKAOPAY_SUBSCRIPTION_CID" if recurring else "KAKAOPAY_CID"]
-        return cls(api_base, key, cid, settings["KAKAOPAY_TIMEOUT"], session)
+        return cls(api_base, key, cid, settings["PROVIDER_TIMEOUT"], session)
 
     def call(self, endpoint: str, body: dict) -> tuple[dict, Exchange]:
         body = {"cid": self.cid, **body}

@@ -122,6 +122,7 @@ class TossPayments:
     ANONYMOUS = "@@ANONYMOUS"
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
     absent_ends = "cancelled"  # a closed window sends nothing (결제 중단)
+    sandbox = "demo.sandbox_toss"
 
     def __init__(
         self,
@@ -145,6 +146,11 @@ class TossPayments:
             return {}  # the sandbox's SDK stand-in and window are this site's own
         return {"script-src": ["https://js.tosspayments.com"], "frame-src": ["https://*.tosspayments.com"]}
 
+    @staticmethod
+    def live(settings: Mapping) -> bool:
+        """Real Toss keys (either of the pair): Toss's stand-in has no business here."""
+        return bool(settings.get("TOSS_SECRET_KEY") or settings.get("TOSS_CLIENT_KEY"))
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False
@@ -158,7 +164,7 @@ class TossPayments:
             api_base = settings.get("TOSS_API_BASE") or base + "/sandbox/tosspayments"
             sdk_url = base + "/sandbox/tosspayments/v2/standard"
             keys = settings["TOSS_SANDBOX_SECRET_KEY"], settings["TOSS_SANDBOX_CLIENT_KEY"]
-        timeout = settings["KAKAOPAY_TIMEOUT"]
+        timeout = settings["PROVIDER_TIMEOUT"]
         return cls(api_base, *keys, sdk_url, timeout, session, settings.get("TOSS_WINDOW_SECONDS"))
 
     def call(
