@@ -1,7 +1,7 @@
 """The demo clock: today's date plus a number of months, kept in the database so every worker agrees.
 
 Billing dates are compared with this date, so a presenter can show months 2 and 3 in a minute. Payments, events
-and the platform keep real time.
+and the payment platform keep real time.
 """
 
 import calendar

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..payments.models import Payment, now
+from ..payments.providers import PROVIDERS
 from .clock import add_months
 
 
@@ -42,7 +43,7 @@ class Subscription(db.Model):
     tax_free_amount: Mapped[int]
     vat_amount: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default=State.PENDING)
-    billing_key: Mapped[str | None] = mapped_column(String(64))  # KakaoPay: the SID
+    billing_key: Mapped[str | None] = mapped_column(String(64))  # the recurring provider's (billing_key_label)
     first_payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), unique=True)
     started_on: Mapped[date | None]  # demo-clock date of the first payment; period n is due n − 1 months later
     next_period: Mapped[int] = mapped_column(default=2)  # the first payment is period 1
@@ -70,6 +71,11 @@ class Subscription(db.Model):
     @property
     def status_label(self) -> str:
         return State.LABELS[self.status]
+
+    @property
+    def provider(self) -> type:
+        """The recurring provider's class (its label, its billing_key_label): the first payment's."""
+        return PROVIDERS[self.first_payment.provider]
 
     @property
     def next_billing_on(self) -> date | None:

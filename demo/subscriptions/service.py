@@ -227,7 +227,7 @@ def deactivate(subscription: Subscription, by: str) -> None:
 
 
 def check_billing_key(subscription: Subscription) -> str:
-    """Ask the provider about the billing key. One deactivated there (e.g. by the buyer in KakaoTalk) ends the
+    """Ask the provider about the billing key. One deactivated there (e.g. by the buyer in the platform's app) ends the
     subscription here too, so nothing more is charged. Returns the provider's status."""
     refresh(subscription)
     if subscription.billing_key is None:
@@ -239,6 +239,7 @@ def check_billing_key(subscription: Subscription) -> str:
         raise SubscriptionError(f"상태를 확인하지 못했습니다: {error.message} ({error.code})") from error
     payments.record(subscription.first_payment, result.exchange)
     if not result.active and subscription.status == State.ACTIVE:
-        payments.note(subscription.first_payment, f"정기결제 해지 확인 (카카오페이 상태 {result.provider_status})")
+        label = subscription.provider.label
+        payments.note(subscription.first_payment, f"정기결제 해지 확인 ({label} 상태 {result.provider_status})")
         move(subscription, State.INACTIVE, deactivated_at=result.inactivated_at or now(), deactivated_by="provider")
     return result.provider_status

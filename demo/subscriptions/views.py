@@ -126,11 +126,13 @@ def deactivate(key: str):
 @bp.post("/subscriptions/<key>/check")
 @merchant_required
 def check(key: str):
-    """카카오페이 상태 확인: the billing key's status at the provider; one deactivated there ends here too."""
+    """<platform> 상태 확인: the billing key's status at the provider; one deactivated there ends here too."""
     subscription = find(key)
     try:
         status = service.check_billing_key(subscription)
-        flash(f"카카오페이 SID 상태: {status} · 구독 {subscription.status_label}", "subscription")
+        provider = subscription.provider
+        key_label = provider.billing_key_label
+        flash(f"{provider.label} {key_label} 상태: {status} · 구독 {subscription.status_label}", "subscription")
     except service.SubscriptionError as error:
         flash(str(error), "subscription-error")
     return redirect(url_for(".console"), 303)

@@ -42,7 +42,7 @@ class Order:
 class Charge:
     """A later payment of a subscription, made by the server with the billing key (no user step)."""
 
-    billing_key: str  # KakaoPay: the SID
+    billing_key: str  # the provider's key for later charges (billing_key_label)
     order_id: str
     user_id: str  # the same user as the first payment
     item_name: str
@@ -100,7 +100,7 @@ class Approval(Result):
     amounts: dict
     card_info: dict | None  # CARD_FIELDS and the platform's own details; None: paid without a card
     approved_at: datetime | None
-    billing_key: str | None = None  # a recurring payment's key for later charges (KakaoPay: sid)
+    billing_key: str | None = None  # a recurring payment's key for later charges (billing_key_label)
     tid: str | None = None  # the provider's transaction id (a charge has a new one)
 
 
@@ -219,6 +219,8 @@ class Provider(Protocol):
 class RecurringProvider(Provider, Protocol):
     """A platform with 정기결제: made with ``recurring=True`` it pays the first payment (start/finalize above) and
     these calls with its recurring merchant id."""
+
+    billing_key_label: str  # what the platform calls a billing key
 
     def charge(self, charge: Charge) -> Approval: ...
 

@@ -115,6 +115,7 @@ class KakaoPay:
     absent_after = 0  # no tid: ready never answered, nothing can be paid
     absent_ends = "failed"
     sandbox = "demo.sandbox"
+    billing_key_label = "SID"  # 정기결제: the SID a recurring first payment issues
     live_api = LIVE_API
     path = "/online/v1/payment/"
     auth_scheme = "SECRET_KEY"
