@@ -63,6 +63,11 @@ def enabled() -> list[str]:
     return [default, *others]
 
 
+def enabled_platforms() -> dict[str, str]:
+    """Each enabled platform → the provider name that serves it (its wire), the default first."""
+    return {PROVIDERS[name].platform: name for name in enabled()}
+
+
 def get_provider(name: str | None = None, recurring: bool = False) -> Provider:
     """Provider ``name`` (None: the default); ``recurring`` for a subscription's payments (its own merchant id)."""
     provider_class = PROVIDERS[name or current_app.config["PAYMENT_PROVIDER"]]

@@ -179,6 +179,11 @@ class Provider(Protocol):
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed
+    token_name: str  # what its success callback carries for finalize, as the timeline names it
+    payable_for: int  # seconds a started payment stays payable (the API's expires_at)
+    app_action: str  # the API's next_action.type: what the Strada app opens (app_action_doc says it)
+    app_action_doc: str
+    app_schemes: dict[str, str]  # URL schemes of apps its pages open (an app's web view hands them over) → the app
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs

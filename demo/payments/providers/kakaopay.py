@@ -104,6 +104,14 @@ class KakaoPay:
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid
     absent_ends = "failed"
+    token_name = "pg_token"
+    payable_for = 15 * 60  # a ready payment is payable for 15 minutes
+    app_action = "open_kakaopay"
+    app_schemes = {"kakaotalk": "카카오톡"}  # its app page opens KakaoTalk
+    app_action_doc = (
+        "open_kakaopay: open app_url in the app's web view, or KakaoTalk with android_app_scheme / ios_app_scheme; "
+        "KakaoTalk comes back through the Strada server's bridge"
+    )
     live_api = LIVE_API
     path = "/online/v1/payment/"
     auth_scheme = "SECRET_KEY"

@@ -121,6 +121,14 @@ class TossPayments:
     ANONYMOUS = "@@ANONYMOUS"
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
     absent_ends = "cancelled"  # a closed window sends nothing (결제 중단)
+    token_name = "paymentKey"
+    payable_for = 30 * 60  # the window's 30 minutes
+    app_action = "open_checkout"
+    app_schemes: dict[str, str] = {}  # the sandbox's window opens no app (live, card apps' schemes would be here)
+    app_action_doc = (
+        "open_checkout: open app_url (every *_url is the same page) in the app's web view: the Strada checkout page, "
+        "whose script opens the 토스페이먼츠 window; the window comes back through the Strada server's bridge"
+    )
 
     def __init__(
         self,
@@ -136,6 +144,7 @@ class TossPayments:
         self.auth = "Basic " + base64.b64encode(f"{secret_key}:".encode()).decode()
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
         self.absent_after = absent_after or type(self).absent_after
+        self.payable_for = min(type(self).payable_for, self.absent_after)
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]:
