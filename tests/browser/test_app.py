@@ -179,6 +179,16 @@ def test_toss_quit_offers_the_window_again_and_a_refusal_fails(app_page, shot):
     expect(app_page.locator("[data-result-text]")).to_contain_text("REJECT_CARD_COMPANY")
 
 
+def test_toss_refuses_the_scheme_callback_in_the_sdk(app_page):
+    app_page.get_by_role("button", name=re.compile("초코파이")).click()
+    app_page.get_by_role("radio", name="토스페이먼츠").check()
+    app_page.get_by_label("해결방법2 그대로").check()
+    app_page.get_by_test_id("app-pay").click()
+    view = app_page.frame_locator("[data-webview]")
+    view.get_by_role("button", name="결제창 열기").click()
+    expect(view.get_by_role("alert")).to_have_text("successUrl이 올바른 URL이 아닙니다.")  # strada://: no window
+
+
 def test_the_app_is_accessible(live_server, new_context):
     page = new_context(bypass_csp=True, viewport=VIEWPORTS["laptop"]).new_page()
     page.goto(f"{live_server.url}/app")
