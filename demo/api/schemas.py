@@ -194,7 +194,7 @@ class Payment(BaseModel):
     status_label: str = Field(description="the status in the UI's Korean words")
     status_reason: str | None
     platform: PlatformValue = Field(
-        description="the payment platform it was paid with (kakaopay: 카카오페이, tosspayments: 토스페이먼츠)"
+        description=f"the payment platform it was paid with: {PLATFORM_WORDS}"
     )
     return_mode: ReturnModeValue | None = Field(description="null for a payment made on the web")
     item: Item
