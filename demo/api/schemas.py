@@ -193,9 +193,7 @@ class Payment(BaseModel):
     status: StatusValue
     status_label: str = Field(description="the status in the UI's Korean words")
     status_reason: str | None
-    platform: PlatformValue = Field(
-        description=f"the payment platform it was paid with: {PLATFORM_WORDS}"
-    )
+    platform: PlatformValue = Field(description=f"the payment platform it was paid with: {PLATFORM_WORDS}")
     return_mode: ReturnModeValue | None = Field(description="null for a payment made on the web")
     item: Item
     amount: Amount

@@ -75,9 +75,7 @@ class Strada:
         body = self.models.AppSessionIn(device_name=device)
         return self.api.create_app_session.sync(client=self.client(), body=body).token
 
-    def create(
-        self, buyer, return_mode: str = "server", product: str = "choco-pie", quantity: int = 2, platform=None
-    ):
+    def create(self, buyer, return_mode: str = "server", product: str = "choco-pie", quantity: int = 2, platform=None):
         mode = self.models.PaymentInReturnMode(return_mode)
         chosen = {"platform": self.models.PaymentInPlatformType0(platform)} if platform else {}
         body = self.models.PaymentIn(product=product, quantity=quantity, return_mode=mode, **chosen)

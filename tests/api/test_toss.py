@@ -116,4 +116,3 @@ def test_an_unoffered_platform_is_refused_with_its_field(make_test_app, generate
         assert refused.parsed.invalid_params[0].name == "platform"
         assert strada.count(Payment) == 0  # nothing was stored
         assert strada.create(buyer).parsed.platform == "kakaopay"
-
