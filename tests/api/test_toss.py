@@ -4,6 +4,7 @@ window), and the window comes back through the bridge (서버가 승인, 앱이 
 amount), over real HTTP against the running sandbox."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -116,3 +117,15 @@ def test_an_unoffered_platform_is_refused_with_its_field(make_test_app, generate
         assert refused.parsed.invalid_params[0].name == "platform"
         assert strada.count(Payment) == 0  # nothing was stored
         assert strada.create(buyer).parsed.platform == "kakaopay"
+
+
+def test_parallel_returns_to_the_bridge_confirm_once(strada):
+    """The web view and an impatient user load the same success URL ten times at once: one confirm, all answered."""
+    api, buyer = strada.api, strada.client(strada.app_token())
+    payment = toss_payment(strada, buyer)
+    bridge = strada.in_toss_window(payment, "pay")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _: strada.follow(bridge).status_code, range(10)))
+    assert statuses == [200] * 10
+    assert api.get_payment.sync(client=buyer, order_id=payment.order_id).status == "approved"
+    assert confirms(strada, payment.order_id) == 1
