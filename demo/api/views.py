@@ -209,7 +209,7 @@ def confirm_payment(path: OrderPath, body: ConfirmIn):
     if error is not None and error.kind == Kind.BAD_CALLBACK:
         provider = {"code": error.code, "message": error.provider_message or error.message}
         raise ApiProblem(409, "not_authenticated_yet", error.message, provider=provider, retryable=True)
-    if error is not None and error.code == -723:
+    if error is not None and error.kind == Kind.EXPIRED:
         raise ApiProblem(410, "payment_expired", error.message)
     if error is not None and payment.status not in (*Status.PAID, Status.APPROVING):
         raise problem_for(error)

@@ -311,7 +311,7 @@ def handle_approve_error(payment: Payment, error: PaymentError) -> None:
         check_order(payment)
     elif error.kind == Kind.BAD_CALLBACK:
         transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
-    elif error.kind == Kind.DECLINED:
+    elif error.kind in (Kind.DECLINED, Kind.EXPIRED):
         fail(payment, (Status.APPROVING,), "승인 실패", error, claimed_until=None)
     elif error.kind == Kind.NO_ANSWER:  # the call may still be running there: keep the claim
         note(payment, f"승인 결과 확인 필요: {error}")

@@ -151,6 +151,7 @@ class Kind:
     ALREADY_DONE = "already_done"  # a twin request won: paid; look it up
     BAD_CALLBACK = "bad_callback"  # this callback was wrong or early: release the claim, still payable
     DECLINED = "declined"  # definitely not paid
+    EXPIRED = "expired"  # definitely not paid: the payment's time ran out (declined, and the API says 410)
     NO_ANSWER = "no_answer"  # timeout or connection error: the call may still run there; keep the claim
     UNKNOWN = "unknown"  # an answer that tells nothing (5xx, malformed, unexpected): look it up, retry
 

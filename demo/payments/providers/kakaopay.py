@@ -62,7 +62,7 @@ KINDS = {  # approve's error codes by what they mean; any other code tells nothi
     -701: Kind.BAD_CALLBACK,  # the user has not finished
     -2: Kind.BAD_CALLBACK,  # a parameter error about the callback's own input
     -780: Kind.DECLINED,
-    -723: Kind.DECLINED,
+    -723: Kind.EXPIRED,
 }
 PG_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
 PATHS = {"status": "manage/subscription/status", "inactive": "manage/subscription/inactive"}
