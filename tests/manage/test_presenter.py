@@ -11,8 +11,9 @@ from sqlalchemy import select
 from demo import presenter
 from demo.extensions import db
 from demo.payments.models import Payment
+from demo.payments.providers.kakaopay_story import PHONE
 from demo.presenter import mermaid
-from demo.presenter.story import PHONE, story
+from demo.presenter.telling import story
 
 
 def states(app, order_id):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
-from demo.presenter.story import story
+from demo.presenter.telling import story
 
 from ..api.conftest import generated, strada  # noqa: F401  (the API's live server and generated client)
 from ..conftest import sign_in

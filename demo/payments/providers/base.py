@@ -5,7 +5,10 @@ means. Nothing outside this package names a platform."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 
 @dataclass
@@ -188,6 +191,9 @@ class Provider(Protocol):
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs
+
+    @staticmethod
+    def story() -> "Story": ...  # how the presenter tells its payments (a module of its own, imported on first use)
 
     def start(self, order: Order) -> Started: ...
 

@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -23,6 +24,9 @@ from .base import (
     Started,
 )
 from .transport import send
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
@@ -125,6 +129,13 @@ class KakaoPay:
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]:
         return {}  # KakaoPay's pages are reached by redirect: nothing of them runs in ours
+
+    @staticmethod
+    def story() -> "Story":
+        """How the presenter tells a KakaoPay payment (web, app and charge lanes), both wires alike."""
+        from .kakaopay_story import STORY  # imported when a story is told: it needs the app's models and service
+
+        return STORY
 
     @classmethod
     def from_settings(

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import requests
@@ -27,6 +28,9 @@ from .base import (
     Started,
 )
 from .transport import send
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 LIVE_API = "https://api.tosspayments.com"
 LIVE_SDK = "https://js.tosspayments.com/v2/standard"
@@ -152,6 +156,13 @@ class TossPayments:
         if not settings.get("TOSS_SECRET_KEY"):
             return {}  # the sandbox's SDK stand-in and window are this site's own
         return {"script-src": ["https://js.tosspayments.com"], "frame-src": ["https://*.tosspayments.com"]}
+
+    @staticmethod
+    def story() -> "Story":
+        """How the presenter tells a Toss payment: buyer, server, the SDK's window and the core API."""
+        from .tosspayments_story import STORY  # imported when a story is told: it needs the app's models and service
+
+        return STORY
 
     @classmethod
     def from_settings(

@@ -1,15 +1,16 @@
-"""A 토스페이먼츠 payment's story: no server call until the buyer comes back. Our server stores the order, our page's
-SDK opens Toss's window in the browser, successUrl brings the paymentKey and an amount that is checked against the
-stored one, and only then does confirm make the payment. Lookups and refunds are calls of Toss's API too."""
+"""토스페이먼츠's story for the presenter: no server call until the buyer comes back. Our server stores the order,
+our page's SDK opens Toss's window in the browser, successUrl brings the paymentKey and an amount that is checked
+against the stored one, and only then does confirm make the payment. Lookups and refunds are calls of Toss's API too.
+Imported only when a payment's story is told (``TossPayments.story()``), never with the providers package."""
 
 from dataclasses import dataclass
 
-from ..payments.models import ApiExchange, Payment, Status
-from ..payments.service import NOT_APPROVED
-from .story import Step, answered_status, call_steps, calls_by_endpoint, lit, outcome
+from ...presenter.steps import SERVER, Step, Story, answered_status, call_steps, calls_by_endpoint, lit, outcome
+from ..models import ApiExchange, Payment, Status
+from ..service import NOT_APPROVED
 
-TOSS_LANES = ("구매자 브라우저", "Strada 서버", "토스페이먼츠 결제창", "토스페이먼츠 API")
-BUYER, SERVER, WINDOW, API = range(4)
+LANES = ("구매자 브라우저", "Strada 서버", "토스페이먼츠 결제창", "토스페이먼츠 API")
+BUYER, _, WINDOW, API = range(4)  # lane 1 is the server (steps.SERVER)
 WHY = {
     "checkout": "가맹점 서버가 상품 목록으로 금액을 계산해 주문을 저장합니다. 토스페이먼츠는 아직 부르지 않습니다: "
     "준비 API가 없고, 결제는 결제창에서 만들어집니다.",
@@ -75,7 +76,7 @@ class Seen:
         )
 
 
-def toss_title(payment: Payment) -> str:
+def title(payment: Payment) -> str:
     """The diagram's title: the window is the platform's in every browser (no QR code, no KakaoTalk)."""
     return f"{payment.item_name} × {payment.quantity} · {payment.platform_label} 결제창 · {payment.status_label}"
 
@@ -172,7 +173,7 @@ def confirm_steps(payment: Payment, calls: dict[str, list[ApiExchange]], seen: S
     return steps + [Step(SERVER, BUYER, label, outcome(payment), why=WHY["receipt"])]
 
 
-def toss_story(payment: Payment) -> list[Step]:
+def story(payment: Payment) -> list[Step]:
     calls = calls_by_endpoint(payment)
     lookups = calls.get("order", [])
     seen = Seen.of(payment, lookups)
@@ -186,3 +187,13 @@ def toss_story(payment: Payment) -> list[Step]:
         return steps + return_steps(seen) + expiry_steps(payment, seen.before, closed=False)
     steps += lookup_steps(seen.before) + return_steps(seen) + confirm_steps(payment, calls, seen)
     return steps + lookup_steps(seen.after) + refund_steps(calls.get("cancel", []))
+
+
+STORY = Story(
+    lanes=lambda payment: LANES,
+    steps=story,
+    title=title,
+    aliases={LANES: "BSWT"},
+    watching=("READY",),  # a lookup before the buyer came back that found the payment not yet paid
+    asker=None,  # no lane only asks: every leftward arrow is an answer or a redirect
+)
