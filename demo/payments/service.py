@@ -23,7 +23,7 @@ from .providers import PaymentError, Provider, get_provider, public_base_url
 from .providers.base import Approval, Callback, Exchange, Kind, Lookup, Order, Outcome, Refund
 from .refund_records import DEFAULT_REASON, REASON_MAX, RefundRecord, RefundState
 
-# Event causes the presenter reads to tell who acted (demo/presenter/story.py).
+# Event causes the presenter reads to tell who acted (demo/payments/providers/kakaopay_story.py).
 APP_REPORTED = "앱이 {what}을 알림"  # the app's abandon (what: 결제 중단 / 결제 실패)
 CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 인증 토큰으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
 NOT_APPROVED = "승인하지 않음"  # a success callback refused before any call (another order's, a tampered amount)
