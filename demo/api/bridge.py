@@ -1,9 +1,11 @@
-"""Back from KakaoTalk: the callbacks of payments made through the API, /app/return/<order_id>/{approve,cancel,fail}.
+"""Back from the platform's pages: the callbacks of payments made through the API, /app/return/<order_id>/{approve,
+cancel,fail}.
 
-KakaoPay accepts only http(s) callbacks on the registered site domain, so the app's way back is this bridge. It stores
-pg_token before anything else, acts by the payment's return mode (서버가 승인: approves once, here; 앱이 승인:
-only keeps the token for the app's confirm), and hands over to the app with its custom scheme, carrying only the
-order id (another app can claim a custom scheme: never pg_token or tid)."""
+Platforms accept only http(s) callbacks (on the registered site domain), so the app's way back is this bridge. It
+parses the callback with the payment's provider, refuses one bound to another order or amount, stores the token
+before anything else, acts by the payment's return mode (서버가 승인: approves once, here; 앱이 승인: only keeps
+the token for the app's confirm), and hands over to the app with its custom scheme, carrying only the order id
+(another app can claim a custom scheme: never a token or the provider's id)."""
 
 from urllib.parse import quote
 
@@ -54,6 +56,9 @@ def returned(order_id: str, kind: str):
     if parsed.outcome != Outcome.AUTHORIZED:
         service.ended_by_user(payment, parsed)
         return hand_over(payment)
+    refused = service.refusal(payment, parsed)
+    if refused is not None:
+        return hand_over(payment, refused, 409)
     service.keep_pg_token(payment, parsed.token)
     if payment.return_mode == ReturnMode.APP:
         return hand_over(payment)

@@ -29,8 +29,8 @@ ERRORS = {
     410: ("payment_expired", None),
     422: ("validation_failed (with invalid_params), idempotency_key_reused", None),
     429: ("rate_limited", RETRY_AFTER),
-    502: ("provider_error: KakaoPay refused (with `provider {code, message}`, e.g. −799)", None),
-    503: ("provider_unavailable: KakaoPay did not answer; retry", None),
+    502: ("provider_error: the payment platform refused (with `provider {code, message}`, e.g. −799)", None),
+    503: ("provider_unavailable: the payment platform did not answer; retry", None),
 }
 
 
@@ -92,7 +92,8 @@ def build_document(api: APIBlueprint, version: str) -> dict:
         info=Info(
             title="Strada API",
             version=version,
-            description="The Strada app's API: app sessions, payments through KakaoPay, refunds and reconcile. "
+            description="The Strada app's API: app sessions, payments through the site's payment platforms, refunds "
+            "and reconcile. "
             "Errors are RFC 9457 problems (`application/problem+json`) with a stable `code`.",
         ),
         paths=api.paths,

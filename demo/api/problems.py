@@ -23,8 +23,8 @@ TITLES = {
     "not_authenticated_yet": "The buyer has not finished paying yet",
     "invalid_state": "The payment is not in a state that allows this",
     "payment_expired": "The payment expired",
-    "provider_error": "KakaoPay refused the request",
-    "provider_unavailable": "KakaoPay could not be reached; try again",
+    "provider_error": "The payment platform refused the request",
+    "provider_unavailable": "The payment platform could not be reached; try again",
     "rate_limited": "Too many requests",
     "internal_error": "Internal error",
 }

@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, func, select
 from ..extensions import db
 from ..payments.models import Payment, PaymentEvent, Status, now
 from ..payments.providers import PROVIDERS, public_base_url
+from ..payments.service import provider_of
 
 KST = timezone(timedelta(hours=9), "KST")  # Korea keeps no daylight saving time
-PAYABLE_FOR = timedelta(minutes=15)  # KakaoPay keeps a ready payment payable for 15 minutes
 LATEST_EVENT = select(func.max(PaymentEvent.id)).where(PaymentEvent.payment_id == bindparam("payment_id"))
 
 
@@ -27,8 +27,14 @@ def absolute(endpoint: str, **values) -> str:
     return public_base_url() + url_for(endpoint, **values)
 
 
+def expires_at(payment: Payment) -> datetime:
+    """Until when a started payment can be paid: its platform's limit."""
+    return payment.created_at + timedelta(seconds=provider_of(payment).payable_for)
+
+
 def payable(payment: Payment) -> bool:
-    return payment.status == Status.READY and payment.tid is not None and now() < payment.created_at + PAYABLE_FOR
+    """Ready, started at the platform (where the buyer goes next is known), and not expired."""
+    return payment.status == Status.READY and bool(payment.redirect_urls) and now() < expires_at(payment)
 
 
 def status_reason(payment: Payment) -> str | None:
@@ -46,9 +52,9 @@ def card(info: dict | None) -> dict | None:
 def next_action(payment: Payment) -> dict | None:
     if not payable(payment):
         return None
-    urls = payment.redirect_urls or {}
+    urls = payment.redirect_urls
     return {
-        "type": "open_kakaopay",
+        "type": provider_of(payment).app_action,
         "app_url": urls["app"],
         "android_app_scheme": urls.get("android_app_scheme"),
         "ios_app_scheme": urls.get("ios_app_scheme"),
@@ -75,10 +81,11 @@ def payment_json(payment: Payment, merchant: bool) -> dict:
         "canceled_amount": payment.canceled_amount,
         "cancel_available_amount": payment.cancel_available_amount,
         "method": payment.payment_method_type,
+        "method_label": payment.method_label if payment.payment_method_type else None,
         "card": card(payment.card_info),
         "created_at": iso(payment.created_at),
         "approved_at": iso(payment.approved_at),
-        "expires_at": iso(payment.created_at + PAYABLE_FOR),
+        "expires_at": iso(expires_at(payment)),
         "refunds": [refund_json(entry) for entry in payment.refunds],
         "links": {
             "self": absolute("api.get_payment", order_id=payment.order_id),

@@ -8,17 +8,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..catalog.views import MAX_QUANTITY
-from ..payments.history import PLATFORMS
+from ..payments.history import PLATFORM_LABELS, PLATFORMS
 from ..payments.models import Status
+from ..payments.providers import PROVIDERS
 from ..payments.refund_records import DEFAULT_REASON, REASON_MAX
 
 StatusValue = Literal["ready", "approving", "approved", "partially_refunded", "refunded", "cancelled", "failed"]
 ReturnModeValue = Literal["server", "app", "scheme"]
-PlatformValue = Literal["kakaopay", "tosspayments"]
+PlatformValue = Literal[tuple(PLATFORMS)]  # the payment platforms (history.PLATFORMS: each with its label)
+AppActionValue = Literal[tuple(dict.fromkeys(provider.app_action for provider in PROVIDERS.values()))]
+APP_ACTIONS = "; ".join(dict.fromkeys(provider.app_action_doc for provider in PROVIDERS.values()))
+PLATFORM_WORDS = ", ".join(f"{key} ({label})" for key, label in PLATFORM_LABELS.items())
 INT_MAX = 2**31 - 1  # the database's integer columns (PostgreSQL refuses a bigger bound value: no 500 for it)
 ORDER_ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="the payment's order id")
 assert set(StatusValue.__args__) == set(Status.LABELS)
-assert set(PlatformValue.__args__) == set(PLATFORMS)
 
 
 class Closed(BaseModel):
@@ -47,8 +50,14 @@ class PaymentIn(Closed):
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
     return_mode: ReturnModeValue = Field(
         default="server",
-        description="how the payment comes back from KakaoTalk: server (서버가 승인, recommended), app (앱이 승인), "
-        "scheme (해결방법2 그대로: KakaoPay refuses it with −799)",
+        description="how the payment comes back from the platform's pages to the app: server (서버가 승인, "
+        "recommended), app (앱이 승인), scheme (해결방법2 그대로: callbacks in the app's own scheme, which the "
+        "platforms refuse)",
+    )
+    platform: PlatformValue | None = Field(
+        default=None,
+        description=f"the payment platform to pay with: {PLATFORM_WORDS}; absent: the site's default. One the site "
+        "does not offer (PAYMENT_PROVIDERS) is refused (422)",
     )
 
 
@@ -165,7 +174,7 @@ class Links(BaseModel):
 
 
 class NextAction(BaseModel):
-    type: Literal["open_kakaopay"]
+    type: AppActionValue = Field(description=APP_ACTIONS)
     app_url: str
     android_app_scheme: str | None
     ios_app_scheme: str | None
@@ -184,15 +193,14 @@ class Payment(BaseModel):
     status: StatusValue
     status_label: str = Field(description="the status in the UI's Korean words")
     status_reason: str | None
-    platform: PlatformValue = Field(
-        description="the payment platform it was paid with (kakaopay: 카카오페이, tosspayments: 토스페이먼츠)"
-    )
+    platform: PlatformValue = Field(description=f"the payment platform it was paid with: {PLATFORM_WORDS}")
     return_mode: ReturnModeValue | None = Field(description="null for a payment made on the web")
     item: Item
     amount: Amount
     canceled_amount: int
     cancel_available_amount: int
     method: Literal["CARD", "MONEY", "EASY_PAY"] | None
+    method_label: str | None = Field(description="the method as the receipt says it (카드, 간편결제, …)")
     card: Card | None
     created_at: datetime
     approved_at: datetime | None

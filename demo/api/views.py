@@ -9,7 +9,7 @@ from ..extensions import db
 from ..payments import service
 from ..payments.history import FILTERS, PLATFORMS
 from ..payments.models import Payment, Status
-from ..payments.providers import PaymentError
+from ..payments.providers import PaymentError, enabled_platforms
 from ..payments.providers.base import Kind
 from ..payments.reconcile import reconcile_changes
 from . import api
@@ -96,13 +96,23 @@ def list_products():
     return utf8_json({"items": items})
 
 
+def invalid_param(name: str, reason: str, detail: str) -> ApiProblem:
+    return ApiProblem(422, "validation_failed", detail, invalid_params=[{"name": name, "reason": reason}])
+
+
 def start_payment(who: Caller, body: PaymentIn) -> tuple[int, dict]:
     product = catalog_cache.current().find(body.product)
     if product is None:
-        params = [{"name": "product", "reason": "no such product (see GET /api/v1/products)"}]
-        raise ApiProblem(422, "validation_failed", "Unknown product.", invalid_params=params)
+        raise invalid_param("product", "no such product (see GET /api/v1/products)", "Unknown product.")
+    offered = enabled_platforms()
+    if body.platform is not None and body.platform not in offered:
+        reason = f"this site offers {', '.join(offered)}"
+        raise invalid_param("platform", reason, "This payment platform is not offered.")
+    provider = offered.get(body.platform) if body.platform else None
     try:
-        payment = service.start(product, body.quantity, "app", who.user_id, return_mode=body.return_mode)
+        payment = service.start(
+            product, body.quantity, "app", who.user_id, return_mode=body.return_mode, provider_name=provider
+        )
     except PaymentError as error:
         raise problem_for(error) from error
     return 201, payment_json(payment, merchant=False)
@@ -111,16 +121,16 @@ def start_payment(who: Caller, body: PaymentIn) -> tuple[int, dict]:
 @api.post(
     "/payments",
     operation_id="createPayment",
-    summary="Create a payment (KakaoPay ready) for the app's buyer",
+    summary="Create a payment for the app's buyer (on the chosen platform)",
     security=BEARER,
     responses={
-        201: payment_response("the payment, with next_action to open KakaoPay", links("createPayment")),
+        201: payment_response("the payment, with next_action to open the payment screen", links("createPayment")),
         **error_responses(403, 409, 422, 502, 503),
     },
 )
 def create_payment(header: IdempotencyHeader, body: PaymentIn):
     """The server prices the order from the catalog. `Idempotency-Key` is required: a retry with the same key and
-    body answers the stored result without a second KakaoPay call."""
+    body answers the stored result without a second platform call."""
     who = require_app()
     return run_once(who, header.idempotency_key, lambda: start_payment(who, body))
 
@@ -162,7 +172,7 @@ def list_payments(query: PaymentsQuery):
     },
 )
 def get_payment(path: OrderPath, header: IfNoneMatchHeader):
-    """A stale in-flight payment is checked against KakaoPay's order API first (as the web receipt does)."""
+    """A stale in-flight payment is checked against the platform's order API first (as the web receipt does)."""
     who = caller()
     payment = visible_payment(who, path.order_id)
     if service.needs_check(payment):
@@ -184,7 +194,7 @@ def get_payment(path: OrderPath, header: IfNoneMatchHeader):
     summary="결제 완료: approve with the pg_token the bridge stored (앱이 승인)",
     security=BEARER,
     responses={
-        200: payment_response("the payment (approved, or approving while KakaoPay's answer is open)"),
+        200: payment_response("the payment (approved, or approving while the platform's answer is open)"),
         **error_responses(403, 404, 409, 410, 422, 502, 503),
     },
 )
@@ -199,7 +209,7 @@ def confirm_payment(path: OrderPath, body: ConfirmIn):
     if error is not None and error.kind == Kind.BAD_CALLBACK:
         provider = {"code": error.code, "message": error.provider_message or error.message}
         raise ApiProblem(409, "not_authenticated_yet", error.message, provider=provider, retryable=True)
-    if error is not None and error.code == -723:
+    if error is not None and error.kind == Kind.EXPIRED:
         raise ApiProblem(410, "payment_expired", error.message)
     if error is not None and payment.status not in (*Status.PAID, Status.APPROVING):
         raise problem_for(error)
@@ -212,12 +222,12 @@ def confirm_payment(path: OrderPath, body: ConfirmIn):
     summary="updateStatus: the buyer quit (결제 중단) or the payment failed (결제 실패)",
     security=BEARER,
     responses={
-        200: payment_response("the payment as KakaoPay's order API confirms it (cancelled or failed)"),
+        200: payment_response("the payment as the platform's order API confirms it (cancelled or failed)"),
         **error_responses(403, 404, 409, 422, 503),
     },
 )
 def abandon_payment(path: OrderPath, body: AbandonIn):
-    """The server asks KakaoPay's order API and finishes only what it confirms: a paid payment is never overwritten
+    """The server asks the platform's order API and finishes only what it confirms: a paid payment is never overwritten
     and a still payable one stays payable (409 invalid_state with the payment as it really is)."""
     who = require_app()
     payment = visible_payment(who, path.order_id)
@@ -229,7 +239,7 @@ def abandon_payment(path: OrderPath, body: AbandonIn):
         raise problem_for(error) from error
     if payment.status in (Status.CANCELLED, Status.FAILED):
         return answer(payment, who)
-    state = "paid" if payment.status in Status.PAID else "still payable at KakaoPay"
+    state = "paid" if payment.status in Status.PAID else f"still payable at {service.provider_of(payment).label}"
     raise invalid_state(payment, who, f"The payment is {state}; it was not ended.")
 
 
@@ -240,8 +250,8 @@ def refund_payment(order_id: str, body: RefundIn, who: Caller) -> tuple[int, dic
     available = payment.cancel_available_amount
     amount = available if body.amount is None else body.amount
     if amount > available:
-        params = [{"name": "amount", "reason": f"at most the cancel_available_amount, {available}"}]
-        raise ApiProblem(422, "validation_failed", "The amount is more than is left.", invalid_params=params)
+        reason = f"at most the cancel_available_amount, {available}"
+        raise invalid_param("amount", reason, "The amount is more than is left.")
     try:
         entry = service.refund(payment, amount, body.seen_canceled, body.reason)
     except service.RefundError as error:
@@ -271,7 +281,7 @@ def create_refund(path: OrderPath, header: IdempotencyHeader, body: RefundIn):
 @api.post(
     "/reconcile",
     operation_id="reconcile",
-    summary="대사: bring the books in line with KakaoPay's order API",
+    summary="대사: bring the books in line with the platforms' order APIs",
     security=BEARER,
     responses={200: json_response(ReconcileResult, "what changed"), **error_responses(403, 422)},
 )

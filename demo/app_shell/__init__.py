@@ -7,17 +7,20 @@ from flask import Blueprint, current_app, render_template
 
 from ..api import PREFIX
 from ..payments.models import ReturnMode
+from ..payments.providers import PROVIDERS, enabled_platforms
 
 bp = Blueprint("app_shell", __name__)
 
 
 @bp.get("/app")
 def index():
-    settings = current_app.config
+    settings, offered = current_app.config, enabled_platforms()
     return render_template(
         "app_shell/index.html",
         api_base=PREFIX,
         scheme=settings["STRADA_APP_SCHEME"],
         package=settings["STRADA_ANDROID_PACKAGE"],
         return_modes=ReturnMode.LABELS,
+        platforms={platform: PROVIDERS[name].label for platform, name in offered.items()},
+        apps={platform: PROVIDERS[name].app_schemes for platform, name in offered.items()},
     )

@@ -23,9 +23,9 @@ from .providers import PaymentError, Provider, get_provider, public_base_url
 from .providers.base import Approval, Callback, Exchange, Kind, Lookup, Order, Outcome, Refund
 from .refund_records import DEFAULT_REASON, REASON_MAX, RefundRecord, RefundState
 
-# Event causes the presenter reads to tell who acted (demo/presenter/story.py).
+# Event causes the presenter reads to tell who acted (each provider's story module, demo/payments/providers/).
 APP_REPORTED = "앱이 {what}을 알림"  # the app's abandon (what: 결제 중단 / 결제 실패)
-CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 pg_token으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
+CONFIRM_OVERDUE = "앱의 승인 요청이 없어 서버가 보관한 인증 토큰으로 승인합니다"  # 앱이 승인 past APP_CONFIRM_GRACE
 NOT_APPROVED = "승인하지 않음"  # a success callback refused before any call (another order's, a tampered amount)
 RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
 ROLES = {"approve": "approval_url", "cancel": "cancel_url", "fail": "fail_url"}  # a callback's kind → Order's URL
@@ -188,7 +188,8 @@ def claim(payment: Payment, pg_token: str | None = None) -> bool:
     else:
         won = guarded_update(payment, (Status.APPROVING,), LAPSED_CLAIM, {"moment": moment}, **held)
     if won:
-        cause = "승인 요청 (pg_token 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
+        token = provider_of(payment).token_name
+        cause = f"승인 요청 ({token} 수신)" if pg_token is not None else "승인 재시도 (이전 시도의 결과를 알 수 없음)"
         insert_row(PaymentEvent, payment_id=payment.id, from_status=old, to_status=Status.APPROVING, cause=cause)
     db.session.commit()
     return won
@@ -200,20 +201,25 @@ def release_claim(payment: Payment) -> None:
     db.session.commit()
 
 
-def authorized(payment: Payment, callback: Callback) -> PaymentError | None:
-    """A platform's success callback, bound to our payment by the URL: one for another order, or claiming an amount
-    other than ours, is refused before any call (the payment stays payable, and ends by expiry if nothing else
-    comes). Otherwise approve with its token."""
+def refusal(payment: Payment, callback: Callback) -> PaymentError | None:
+    """A platform's success callback is bound to our payment by the URL: one for another order, or claiming an
+    amount other than ours, is refused before any call or stored token (the payment stays payable, and ends by
+    expiry if nothing else comes). None when it may be used."""
     refused = None
     if callback.order_id not in (None, payment.order_id):
         refused = "주문번호가 이 결제와 다릅니다"
     elif callback.claimed_amount not in (None, payment.total_amount):
         refused = f"결제 금액이 다릅니다 ({callback.claimed_amount:,}원 ≠ {payment.total_amount:,}원)"
     if refused is None:
-        return approve(payment, callback.token)
+        return None
     if payment.status == Status.READY:
         note(payment, f"{NOT_APPROVED}: {refused}")
     return PaymentError("mismatch", f"{refused}. 승인하지 않았습니다.", kind=Kind.BAD_CALLBACK)
+
+
+def authorized(payment: Payment, callback: Callback) -> PaymentError | None:
+    """A platform's success callback: approve with its token unless it is refused (``refusal``)."""
+    return refusal(payment, callback) or approve(payment, callback.token)
 
 
 def approve(payment: Payment, pg_token: str) -> PaymentError | None:
@@ -238,7 +244,8 @@ def keep_pg_token(payment: Payment, pg_token: str) -> bool:
     kept = guarded_update(payment, (Status.READY,), pg_token=pg_token, updated_at=now())
     if kept:
         waits = payment.return_mode == ReturnMode.APP
-        cause = "pg_token 수신: 앱의 승인 요청을 기다립니다" if waits else "pg_token 수신 (보관)"
+        token = provider_of(payment).token_name
+        cause = f"{token} 수신: 앱의 승인 요청을 기다립니다" if waits else f"{token} 수신 (보관)"
         insert_row(PaymentEvent, payment_id=payment.id, from_status=Status.READY, to_status=Status.READY, cause=cause)
     db.session.commit()
     return kept
@@ -304,7 +311,7 @@ def handle_approve_error(payment: Payment, error: PaymentError) -> None:
         check_order(payment)
     elif error.kind == Kind.BAD_CALLBACK:
         transition(payment, (Status.APPROVING,), Status.READY, f"승인 보류: {error}", pg_token=None, claimed_until=None)
-    elif error.kind == Kind.DECLINED:
+    elif error.kind in (Kind.DECLINED, Kind.EXPIRED):
         fail(payment, (Status.APPROVING,), "승인 실패", error, claimed_until=None)
     elif error.kind == Kind.NO_ANSWER:  # the call may still be running there: keep the claim
         note(payment, f"승인 결과 확인 필요: {error}")

@@ -3,13 +3,14 @@
 import re
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from sqlalchemy import bindparam, select
 
 from ..catalog import cache as catalog_cache
 from ..catalog.views import MAX_QUANTITY
 from ..console.auth import merchant_required
 from ..extensions import csrf, db
+from ..framing import frameable_by_self
 from . import bp, service
 from .devices import choose_flow
 from .models import Payment, Status
@@ -89,7 +90,8 @@ def pay(order_id: str):
     if payment.status != Status.READY or "checkout" not in payment.redirect_urls:
         return redirect(url_for(".receipt", order_id=order_id), 303)
     template = f"payments/{service.provider_of(payment).platform}/checkout.html"
-    return render_template(template, payment=payment, checkout=payment.redirect_urls["checkout"])
+    page = make_response(render_template(template, payment=payment, checkout=payment.redirect_urls["checkout"]))
+    return frameable_by_self(page) if payment.return_mode else page  # the Strada app's web view shows it
 
 
 def malformed_callback(platform: str):

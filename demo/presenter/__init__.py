@@ -18,11 +18,11 @@ from ..payments.models import FLOW_LABELS, Payment, Status, now
 from ..payments.providers import PROVIDERS, PaymentError, enabled
 from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .mermaid import sequence_diagram
-from .platforms import lanes, story, telling
-from .story import listed
+from .steps import listed
+from .telling import lanes, story, telling
 
 bp = Blueprint("presenter", __name__, url_prefix="/presenter")
-WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on KakaoPay's pages
+WATCH_EVERY = timedelta(seconds=3)  # how often the screen asks the order API while the user is on the platform's pages
 POLL_FOR = 15 * 60  # seconds one screen keeps refreshing itself; a reload starts again
 FINAL = (Status.REFUNDED, Status.CANCELLED, Status.FAILED)  # nothing can change any more
 
@@ -65,9 +65,9 @@ def start():
 
 
 def watch(payment: Payment) -> None:
-    """While the user is on KakaoPay's pages, ask the order API (every few seconds) how far they got.
+    """While the user is on the platform's pages, ask the order API (every few seconds) how far they got.
 
-    It is reconcile's check (service.sync): a payment KakaoPay says is over (quit, expired) is finished here too,
+    It is reconcile's check (service.sync): a payment the provider says is over (quit, expired) is finished here too,
     so one left open on the projector does not stay 결제 대기; one still in progress is not touched.
     """
     due = payment.checked_at is None or now() - payment.checked_at >= WATCH_EVERY
@@ -85,7 +85,7 @@ def screen(payment: Payment, shown: int) -> dict:
 
 
 def phone_qr(payment: Payment) -> dict | None:
-    """A QR code of the 모바일 웹 / 카카오톡 앱 sheet, to open it on a real phone (the PC page has its own), and
+    """A QR code of the phone flows' sheet (mobile web, app), to open it on a real phone (the PC page has its own), and
     whether its host is this machine's loopback address, which no phone can reach."""
     url = payment.redirect_urls.get(payment.flow) if payment.flow != "pc" else None
     if url is None or payment.status != Status.READY:
@@ -101,17 +101,18 @@ def show(order_id: str):
     """The live diagram. htmx polls it with the version it has; an unchanged screen answers 204 (nothing swapped)."""
     payment = find_payment(order_id)
     watch(payment)
-    steps = story(payment)
-    exchanges, hidden = listed(payment, steps)
+    told = telling(payment)
+    steps = told.steps(payment)
+    exchanges, hidden = listed(payment, steps, told.watching)
     refresh = screen(payment, len(exchanges))
     if request.headers.get("HX-Request") and request.args.get("v") == refresh["version"]:
         return "", 204
-    mermaid = sequence_diagram(diagram_title(payment), steps, lanes(payment))
+    mermaid = sequence_diagram(told.title(payment), steps, told.lanes(payment), told)
     return page_or_partial(
         "presenter/show.html",
         payment=payment,
         steps=steps,
-        lanes=lanes(payment),
+        lanes=told.lanes(payment),
         refresh=refresh,
         qr=phone_qr(payment),
         mermaid=mermaid,
@@ -137,10 +138,6 @@ def replay(order_id: str):
     )
 
 
-def diagram_title(payment: Payment) -> str:
-    return telling(payment).title(payment)
-
-
 @bp.get("/<order_id>/sequence.mmd")
 @merchant_required
 def sequence(order_id: str):
@@ -150,4 +147,5 @@ def sequence(order_id: str):
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Disposition": f'attachment; filename="strada-{order_id}.mmd"',
     }
-    return sequence_diagram(diagram_title(payment), story(payment), lanes(payment)), headers
+    told = telling(payment)
+    return sequence_diagram(told.title(payment), told.steps(payment), told.lanes(payment), told), headers

@@ -14,6 +14,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from sqlalchemy import select
 
 from ..extensions import csrf, db
+from ..framing import frameable_by_self
 from . import bp, ledger
 from .models import TossSandboxPayment
 from .payment_object import CARDS, EASY_PAY, payment_json
@@ -38,9 +39,11 @@ def merchant():
 
 @bp.after_request
 def no_store(response):
-    """The window is never cached: Back after paying must not show a live window."""
+    """The window is never cached: Back after paying must not show a live window. It may be framed by the site's own
+    pages (as Toss's window is: an app's web view, a layer over a PC page)."""
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
+        frameable_by_self(response)
     return response
 
 

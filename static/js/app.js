@@ -1,13 +1,17 @@
 // The Strada 앱 in a browser (GET /app): a client of /api/v1 and nothing else. It opens its app session, lists the
-// products, creates a payment with an Idempotency-Key, opens KakaoPay in its web view (an iframe) and follows the URL
-// rules a real app's web view must (kakaotalk:// and intent:// leave the web view, strada:// comes back to the app),
-// then finishes with the API (confirm, abandon) and shows its own result and 결제 내역. Every call is logged beside it.
+// products, creates a payment with an Idempotency-Key on the chosen platform, opens its next_action in its web view
+// (an iframe) and follows the URL rules a real app's web view must (another app's scheme and intent:// leave the web
+// view, strada:// comes back to the app), then finishes with the API (confirm, abandon) and shows its own result and
+// 결제 내역. Every call is logged beside it.
 (function () {
   "use strict";
   var root = document.querySelector("[data-app]");
   if (!root) return;
   var API = root.dataset.api;
   var SCHEME = root.dataset.scheme;
+  var PLATFORMS = JSON.parse(root.dataset.platforms); // platform → its name, as buyers read it
+  var PLATFORM_APPS = JSON.parse(root.dataset.apps); // platform → {scheme its pages open: that app's name}
+  var APPS = Object.assign.apply(null, [{}].concat(Object.values(PLATFORM_APPS)));
   var SESSION_KEY = "strada-app-session";
   var RETURN_PATH = /\/app\/return\/[^/]+\/(approve|cancel|fail)$/;
   var PAID = ["approved", "partially_refunded", "refunded"];
@@ -157,6 +161,15 @@
     if (state.product) $("[data-total]").textContent = won(state.product.price * Number(form.quantity.value));
   }
   form.quantity.addEventListener("change", total);
+  function platformName(platform) { return PLATFORMS[platform] || "결제 플랫폼"; }
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "platform") return;
+    var platform = form.platform.value, names = Object.values(PLATFORM_APPS[platform] || {});
+    $("[data-pay-label]").textContent = platformName(platform) + "로 결제";
+    $("[data-app-name]").textContent = names.join(" · ");
+    $("[data-open-choice]").hidden = names.length === 0; // only a platform with an app of its own opens it by scheme
+    if (!names.length) form.open.value = "app_url";
+  });
 
   function formError(text) {
     var box = $("[data-form-error]");
@@ -169,7 +182,10 @@
     event.preventDefault();
     var button = form.querySelector("[data-testid=app-pay]");
     button.disabled = true;
-    var body = { product: state.product.id, quantity: Number(form.quantity.value), return_mode: form.return_mode.value };
+    var body = {
+      product: state.product.id, quantity: Number(form.quantity.value), return_mode: form.return_mode.value,
+      platform: form.platform.value,
+    };
     var headers = { "Idempotency-Key": randomKey() };
     state.openWith = form.open.value;
     var answer;
@@ -181,9 +197,9 @@
     button.disabled = false;
     if (answer.status === 201) {
       state.payment = answer.data;
-      openKakaoPay();
+      openPayment();
     } else if (body.return_mode === "scheme" && answer.status === 502) {
-      schemeRefused(answer.data);
+      schemeRefused(answer.data, body.platform);
     } else {
       formError((answer.data && answer.data.detail) || "결제를 시작하지 못했습니다.");
     }
@@ -192,19 +208,27 @@
   // ── The web view and its URL rules ────────────────────────────────────────────────────────────────────────
   var webview = $("[data-webview]");
   var talk = $("[data-talk]");
-  function openKakaoPay() {
+  // next_action: every type has app_url (the web view's page); a platform with an app of its own also has its scheme.
+  function openPayment() {
     var action = state.payment.next_action;
     var ios = /iPhone|iPad|iPod/.test(navigator.userAgent);
+    var scheme = ios ? action.ios_app_scheme : action.android_app_scheme;
     state.returnedVia = null;
-    navigate(state.openWith === "scheme" ? (ios ? action.ios_app_scheme : action.android_app_scheme) : action.app_url);
+    $("[data-webview-title]").textContent = platformName(state.payment.platform);
+    navigate(state.openWith === "scheme" && scheme ? scheme : action.app_url);
+  }
+
+  function appOf(url) {
+    var scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+    return scheme && Object.prototype.hasOwnProperty.call(APPS, scheme[1]) ? APPS[scheme[1]] : null;
   }
 
   // What a real app's web view does with each URL (Android shouldOverrideUrlLoading, iOS decidePolicyFor):
-  // http(s) loads in the web view; kakaotalk:// opens KakaoTalk; intent:// is Android's wrapper of a scheme;
-  // strada:// is the app's own deep link, back from KakaoTalk.
+  // http(s) loads in the web view; another app's scheme (the providers name them) opens that app;
+  // intent:// is Android's wrapper of a scheme; strada:// is the app's own deep link, back from the platform.
   function navigate(url) {
     if (url.indexOf(SCHEME + "://") === 0) return deepLink(url);
-    if (url.indexOf("kakaotalk://") === 0) return openTalk(url);
+    if (appOf(url)) return openApp(url, appOf(url));
     if (url.indexOf("intent://") === 0) return openIntent(url);
     if (!/^https?:\/\//.test(url)) return logStep("열 수 없는 주소: " + url);
     if (new URL(url).origin !== location.origin) {
@@ -217,10 +241,11 @@
     show("webview");
   }
 
-  function openTalk(url) {
+  function openApp(url, name) {
     var page = url.slice(url.indexOf("url=") + 4);
     page = /^https?%3A/i.test(page) ? decodeURIComponent(page) : page;
-    logStep("카카오톡 앱 열기: " + url);
+    logStep(name + " 앱 열기: " + url);
+    root.querySelectorAll("[data-talk-name]").forEach(function (node) { node.textContent = name; });
     $("[data-talk-url]").textContent = page;
     talk.src = page;
     show("talk");
@@ -234,7 +259,7 @@
       var cut = pair.indexOf("=");
       params[pair.slice(0, cut)] = pair.slice(cut + 1);
     });
-    if (params.scheme === SCHEME || params.scheme === "kakaotalk") return navigate(params.scheme + "://" + match[1]);
+    if (params.scheme === SCHEME || appOf(params.scheme + "://")) return navigate(params.scheme + "://" + match[1]);
     if (params["S.browser_fallback_url"]) return navigate(decodeURIComponent(params["S.browser_fallback_url"]));
   }
 
@@ -258,21 +283,27 @@
     talk.removeAttribute("src");
   }
 
-  // ✕ on the web view: the app reports 결제 중단 (abandon); KakaoPay may still hold the payment open.
+  // ✕ on the web view: the app reports 결제 중단 (abandon); the platform may still hold the payment open.
   root.querySelectorAll("[data-close-webview]").forEach(function (button) {
     button.addEventListener("click", async function () {
       closeFrames();
-      var answer = await api("POST", paymentPath("/abandon"), { reason: "quit", message: "결제 화면을 닫음" });
-      if (answer.status === 200) return showResult(answer.data);
-      var payment = answer.data && answer.data.payment;
-      if (payment && payment.status === "ready") {
-        $("[data-closed-text]").textContent = "카카오페이에서는 결제가 아직 열려 있습니다. 다시 열어 마칠 수 있고, 마치지 않으면 유효 시간이 지난 뒤 결제 중단으로 끝납니다.";
-        return show("closed");
-      }
-      showResult(payment, answer.data);
+      abandoned(await api("POST", paymentPath("/abandon"), { reason: "quit", message: "결제 화면을 닫음" }));
     });
   });
-  $("[data-reopen]").addEventListener("click", openKakaoPay);
+  $("[data-reopen]").addEventListener("click", openPayment);
+
+  // What abandon answered: the payment ended, or (409) it is paid or still payable at the platform.
+  function abandoned(answer) {
+    if (answer.status === 200) return showResult(answer.data);
+    var payment = answer.data && answer.data.payment;
+    if (payment && payment.status === "ready" && payment.next_action) {
+      state.payment = payment;
+      $("[data-closed-text]").textContent = platformName(payment.platform) + "에서는 결제가 아직 열려 있습니다. " +
+        "다시 열어 마칠 수 있고, 마치지 않으면 유효 시간이 지난 뒤 결제 중단으로 끝납니다.";
+      return show("closed");
+    }
+    showResult(payment || state.payment, answer.data);
+  }
 
   function paymentPath(suffix, orderId) {
     return "/payments/" + encodeURIComponent(orderId || state.payment.order_id) + (suffix || "");
@@ -304,18 +335,18 @@
     showResult(state.payment);
   }
 
-  // updateStatus: the way back came from cancel_url or fail_url; the server finishes what KakaoPay confirms.
+  // updateStatus: the way back came from cancel_url or fail_url; the server finishes what the platform confirms
+  // (a platform whose fail_url also means "window closed" keeps the payment payable: the app offers it again).
   async function abandon(via) {
     var reason = via === "cancel" ? "quit" : "failed";
-    var answer = await api("POST", paymentPath("/abandon"), { reason: reason });
-    showResult(answer.status === 200 ? answer.data : answer.data.payment || state.payment);
+    abandoned(await api("POST", paymentPath("/abandon"), { reason: reason }));
   }
 
   // ── The result screen ─────────────────────────────────────────────────────────────────────────────────────
   var RESULTS = {
     paid: ["✓", "결제 완료", "결제가 완료되었습니다."],
-    approving: ["…", "결제 승인 확인 중", "카카오페이의 답을 기다리고 있습니다. 결제는 중복으로 처리되지 않습니다."],
-    ready: ["…", "결제가 아직 끝나지 않았습니다", "카카오페이 결제 화면에서 결제를 마쳐 주세요."],
+    approving: ["…", "결제 승인 확인 중", "{platform}의 답을 기다리고 있습니다. 결제는 중복으로 처리되지 않습니다."],
+    ready: ["…", "결제가 아직 끝나지 않았습니다", "{platform} 결제 화면에서 결제를 마쳐 주세요."],
     cancelled: ["✕", "결제 중단", "결제를 중단했습니다. 다시 결제할 수 있습니다."],
     failed: ["!", "결제 실패", "결제를 완료하지 못했습니다. 다시 결제할 수 있습니다."],
   };
@@ -329,14 +360,16 @@
     $("[data-result]").dataset.kind = kind;
     $("[data-result-mark]").textContent = words[0];
     $("[data-result-title]").textContent = words[1];
-    $("[data-result-text]").textContent = (payment && payment.status_reason) || (problem && !payment && problem.detail) || words[2];
+    var text = words[2].replace("{platform}", platformName(payment && payment.platform));
+    $("[data-result-text]").textContent = (payment && payment.status_reason) || (problem && !payment && problem.detail) || text;
     var facts = $("[data-result-facts]");
     facts.replaceChildren();
     if (payment) {
       fact(facts, "상품", payment.item.name + " × " + payment.item.quantity);
       fact(facts, "결제 금액", won(payment.amount.total));
       if (payment.canceled_amount) fact(facts, "취소 금액", won(payment.canceled_amount));
-      fact(facts, "결제 수단", payment.card ? payment.card.issuer : payment.method === "MONEY" ? "카카오페이머니" : "");
+      fact(facts, "결제 플랫폼", platformName(payment.platform));
+      fact(facts, "결제 수단", payment.card && payment.card.issuer ? payment.card.issuer : payment.method_label);
       fact(facts, "상태", payment.status_label);
       fact(facts, "승인 시각", when(payment.approved_at));
       var mode = $("input[name=return_mode][value=" + payment.return_mode + "]");
@@ -347,7 +380,7 @@
     if (kind === "approving") watch(payment);
   }
 
-  // While the server waits on KakaoPay, ask again cheaply: If-None-Match answers 304 until it changes.
+  // While the server waits on the platform, ask again cheaply: If-None-Match answers 304 until it changes.
   async function watch(payment) {
     var tag = null;
     for (var attempt = 0; attempt < 30 && !$("[data-screen=result]").hidden; attempt++) {
@@ -360,17 +393,17 @@
     }
   }
 
-  function schemeRefused(problem) {
+  function schemeRefused(problem, platform) {
     var provider = problem.provider || {};
     $("[data-result]").dataset.kind = "failed";
     $("[data-result-mark]").textContent = "!";
     $("[data-result-title]").textContent = "해결방법2 그대로는 쓸 수 없습니다";
     $("[data-result-text]").textContent =
-      "카카오페이가 결제 준비를 거절했습니다 (" + provider.code + "). 승인 주소는 등록된 사이트 도메인의 http(s) 주소여야 해서 " +
+      platformName(platform) + "가 결제 준비를 거절했습니다 (" + provider.code + "). 승인 주소는 등록된 사이트 도메인의 http(s) 주소여야 해서 " +
       SCHEME + ":// 같은 앱 스킴은 받지 않습니다. 그래서 Strada는 서버의 /app/return/… 주소로 돌아온 뒤 앱을 엽니다 (서버가 승인).";
     var facts = $("[data-result-facts]");
     facts.replaceChildren();
-    fact(facts, "카카오페이 답", provider.message);
+    fact(facts, platformName(platform) + " 답", provider.message);
     show("result");
   }
 

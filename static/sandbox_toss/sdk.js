@@ -51,8 +51,9 @@
     return null;
   }
 
-  function isPhone() {
-    return /Mobi|Android|iPhone|iPod/i.test(navigator.userAgent);
+  // The whole page on a phone and in a frame (an app's web view), as the real SDK does there; a popup elsewhere.
+  function wholePage() {
+    return /Mobi|Android|iPhone|iPod/i.test(navigator.userAgent) || global.top !== global.self;
   }
 
   // While the popup is open, the merchant's page is dimmed (as under Toss's own window) until it closes.
@@ -97,7 +98,7 @@
   function open(clientKey, customerKey, p) {
     var problem = refusal(p);
     if (problem) return Promise.reject(TossPaymentsError(problem[0], problem[1]));
-    var popup = isPhone() ? null : global.open("", POPUP, "width=480,height=780");
+    var popup = wholePage() ? null : global.open("", POPUP, "width=480,height=780");
     var form = document.createElement("form");
     form.method = "post";
     form.action = base + "/v2/checkout";

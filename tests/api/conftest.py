@@ -1,8 +1,10 @@
 """The Strada app API over real HTTP: the app on a live server, a client generated from its OpenAPI document by
 openapi-python-client (used as generated), and the sandbox's app page driven as the app's web view would."""
 
+import html
 import importlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -73,10 +75,39 @@ class Strada:
         body = self.models.AppSessionIn(device_name=device)
         return self.api.create_app_session.sync(client=self.client(), body=body).token
 
-    def create(self, buyer, return_mode: str = "server", product: str = "choco-pie", quantity: int = 2):
+    def create(self, buyer, return_mode: str = "server", product: str = "choco-pie", quantity: int = 2, platform=None):
         mode = self.models.PaymentInReturnMode(return_mode)
-        body = self.models.PaymentIn(product=product, quantity=quantity, return_mode=mode)
+        chosen = {"platform": self.models.PaymentInPlatformType0(platform)} if platform else {}
+        body = self.models.PaymentIn(product=product, quantity=quantity, return_mode=mode, **chosen)
         return self.api.create_payment.sync_detailed(client=buyer, body=body, idempotency_key=str(uuid.uuid4()))
+
+    def in_toss_window(self, payment, action: str, **form) -> str:
+        """What the app's web view does with an open_checkout next_action: load our checkout page, make its SDK call
+        with the page's own parameters (as static/js/tosspayments.js does), act in the sandbox's window; returns
+        where the window sends the web view (the bridge's success or fail URL)."""
+        page = requests.get(payment.next_action.app_url, timeout=30)
+        assert page.status_code == 200 and "frame-ancestors 'self'" in page.headers["Content-Security-Policy"]
+        tag = re.search(r"<form[^>]*data-toss-checkout[^>]*>", page.text).group(0)
+        d = {name: html.unescape(value) for name, value in re.findall(r'data-([a-z-]+)="([^"]*)"', tag)}
+        fields = {
+            "clientKey": d["client-key"],
+            "customerKey": d["customer-key"],
+            "method": "CARD",
+            "amount": d["amount"],
+            "taxFreeAmount": d["tax-free-amount"],
+            "orderId": d["order-id"],
+            "orderName": d["order-name"],
+            "successUrl": d["success-url"],
+            "failUrl": d["fail-url"],
+            "display": "page",  # a web view: the window takes the whole page
+        }
+        opened = requests.post(f"{self.url}/sandbox/tosspayments/v2/checkout", data=fields, allow_redirects=False)
+        assert opened.status_code == 303, opened.text
+        window = self.url + opened.headers["Location"].split("?")[0]
+        data = {"action": action, "display": "page", "method": "CARD", "card": "현대카드", **form}
+        acted = requests.post(window, data=data, allow_redirects=False, timeout=30)
+        assert acted.status_code == 303, acted.text
+        return acted.headers["Location"]
 
     def on_sheet(self, payment, action: str, **form) -> str:
         """Act on KakaoPay's app page (the next_action's app_url) over HTTP; returns where it sends the web view."""
@@ -95,10 +126,11 @@ class Strada:
         with self.app.app_context():
             return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
-    def approve_calls(self, order_id: str) -> int:
+    def approve_calls(self, order_id: str, endpoint: str = "approve") -> int:
+        """The platform calls that approve the payment (KakaoPay's approve, Toss's confirm)."""
         with self.app.app_context():
             payment_id = db.session.scalar(select(Payment.id).where(Payment.order_id == order_id))
-        return self.count(ApiExchange, ApiExchange.payment_id == payment_id, ApiExchange.endpoint == "approve")
+        return self.count(ApiExchange, ApiExchange.payment_id == payment_id, ApiExchange.endpoint == endpoint)
 
 
 @pytest.fixture

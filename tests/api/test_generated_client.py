@@ -116,3 +116,20 @@ def test_scheme_mode_is_refused_by_kakaopay_with_799(strada):
     assert refused.parsed.provider.code == -799
     [payment] = api.list_payments.sync(client=buyer).items
     assert payment.status == "failed" and payment.return_mode == "scheme" and "-799" in payment.status_reason
+
+
+def test_a_confirm_after_the_payment_expired_is_410(make_test_app, generated):
+    from ..browser.conftest import LiveServer
+    from .conftest import Strada
+
+    with LiveServer(make_test_app(SANDBOX_PAYMENT_TTL=2, APP_CONFIRM_GRACE=60)) as server:
+        strada = Strada(server, generated)
+        api, buyer = strada.api, strada.client(strada.app_token())
+        payment = strada.create(buyer, "app").parsed
+        strada.follow(strada.on_sheet(payment, "pay"))  # the token is kept; the app confirms too late
+        time.sleep(2.5)
+        late = api.confirm_payment.sync_detailed(
+            client=buyer, order_id=payment.order_id, body=strada.models.ConfirmIn()
+        )
+        assert late.status_code == 410 and late.parsed.code == "payment_expired"
+        assert api.get_payment.sync(client=buyer, order_id=payment.order_id).status == "failed"

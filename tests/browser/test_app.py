@@ -40,6 +40,24 @@ def start(page, mode: str, open_with: str = "앱 안 웹뷰 (app_url)"):
     page.get_by_test_id("app-pay").click()
 
 
+def start_toss(page, mode: str, shot=None):
+    """토스페이먼츠 chosen: the button says so, the open-by-scheme choice goes (Toss's window opens no app)."""
+    page.get_by_role("button", name=re.compile("초코파이")).click()
+    page.get_by_label("수량").select_option("2")
+    page.get_by_role("radio", name="토스페이먼츠").check()
+    expect(page.get_by_test_id("app-pay")).to_have_text("토스페이먼츠로 결제")
+    expect(page.get_by_label("카카오톡 앱 (app scheme)")).to_be_hidden()
+    page.get_by_label(mode).check()
+    if shot:
+        shot(page, f"{page.viewport}-toss-form")
+    page.get_by_test_id("app-pay").click()
+    view = page.frame_locator("[data-webview]")
+    expect(page.locator("[data-webview-title]")).to_have_text("토스페이먼츠")
+    view.get_by_role("button", name="결제창 열기").click()  # our checkout page: its SDK call, the window in the view
+    expect(view.get_by_role("heading", name="결제수단")).to_be_visible()
+    return view
+
+
 def calls(page) -> list[str]:
     """The log's call lines, oldest first: 'POST /api/v1/payments 201'."""
     lines = page.locator(".api-call summary").all_inner_texts()
@@ -123,6 +141,52 @@ def test_the_design_docs_scheme_callback_is_refused(app_page, shot):
     expect(app_page.locator("[data-result-text]")).to_contain_text("-799")
     assert calls(app_page)[-1] == "POST /api/v1/payments 502"
     shot(app_page, f"{app_page.viewport}-scheme")
+
+
+@pytest.mark.parametrize("mode", ["서버가 승인 (권장)", "앱이 승인"], ids=["server", "app"])
+def test_pay_with_toss_in_the_web_view(app_page, mode, shot):
+    window = start_toss(app_page, mode, shot)
+    shot(app_page, f"{app_page.viewport}-toss-window")
+    window.get_by_role("radio", name="카드").check()
+    window.get_by_label("카드사").select_option("삼성카드")
+    window.get_by_role("button", name="4,400원 결제하기").click()
+    expect(result(app_page)).to_have_text("결제 완료")
+    facts = app_page.locator("[data-result-facts]")
+    expect(facts).to_contain_text("토스페이먼츠")
+    expect(facts).to_contain_text("삼성카드")
+    made = calls(app_page)
+    assert ("/confirm 200" in made[-1]) == (mode == "앱이 승인")
+    shot(app_page, f"{app_page.viewport}-toss-paid")
+
+
+def test_toss_quit_offers_the_window_again_and_a_refusal_fails(app_page, shot):
+    window = start_toss(app_page, "서버가 승인 (권장)")
+    window.get_by_role("button", name="취소").click()  # Toss's 취소: its failUrl, the payment still READY there
+    expect(app_page.get_by_role("heading", name="결제 화면을 닫았습니다")).to_be_visible()
+    expect(app_page.locator("[data-closed-text]")).to_contain_text("토스페이먼츠에서는 결제가 아직 열려 있습니다")
+    assert re.match(r"POST /api/v1/payments/[\w-]+/abandon 409", calls(app_page)[-1])
+    shot(app_page, f"{app_page.viewport}-toss-closed")
+    app_page.get_by_role("button", name="결제 화면 다시 열기").click()
+    view = app_page.frame_locator("[data-webview]")
+    view.get_by_role("button", name="결제창 열기").click()
+    view.get_by_role("button", name="4,400원 결제하기").click()
+    expect(result(app_page)).to_have_text("결제 완료")
+    app_page.get_by_role("button", name="쇼핑 계속하기").click()
+    window = start_toss(app_page, "서버가 승인 (권장)")
+    window.get_by_text("테스트 옵션").click()
+    window.get_by_role("button", name="결제 실패 만들기").click()
+    expect(result(app_page)).to_have_text("결제 실패")
+    expect(app_page.locator("[data-result-text]")).to_contain_text("REJECT_CARD_COMPANY")
+
+
+def test_toss_refuses_the_scheme_callback_in_the_sdk(app_page):
+    app_page.get_by_role("button", name=re.compile("초코파이")).click()
+    app_page.get_by_role("radio", name="토스페이먼츠").check()
+    app_page.get_by_label("해결방법2 그대로").check()
+    app_page.get_by_test_id("app-pay").click()
+    view = app_page.frame_locator("[data-webview]")
+    view.get_by_role("button", name="결제창 열기").click()
+    expect(view.get_by_role("alert")).to_have_text("successUrl이 올바른 URL이 아닙니다.")  # strada://: no window
 
 
 def test_the_app_is_accessible(live_server, new_context):

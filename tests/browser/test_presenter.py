@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
-from demo.presenter.toss import TOSS_LANES
+from demo.payments.providers.tosspayments_story import LANES as TOSS_LANES
 
 from ..conftest import sign_in as sign_in_client
 from ..payments.conftest import Shop, TossShop

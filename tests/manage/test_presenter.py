@@ -11,8 +11,9 @@ from sqlalchemy import select
 from demo import presenter
 from demo.extensions import db
 from demo.payments.models import Payment
+from demo.payments.providers.kakaopay_story import PHONE
 from demo.presenter import mermaid
-from demo.presenter.story import PHONE, story
+from demo.presenter.telling import story
 
 
 def states(app, order_id):
@@ -200,8 +201,8 @@ def test_replay_walks_every_step_with_its_call_and_why(shop, paid):
     assert html.lstrip().startswith('<div id="replay"') and f"{len(steps)} / {len(steps)}" in html
 
 
-MESSAGE = re.compile(r"^    ([ABSKPT])(->>|-->>|-x|--x)([ABSKPT]): (\d+)\. (.+)$")
-NOTE = re.compile(r"^    Note over ([ABSKPT]): (\d+)\. (.+) \(([A-Z_]+)\)$")
+MESSAGE = re.compile(r"^    ([ABSKPTW])(->>|-->>|-x|--x)([ABSKPTW]): (\d+)\. (.+)$")
+NOTE = re.compile(r"^    Note over ([ABSKPTW]): (\d+)\. (.+?) \(([^()]+)\)$")  # a status or the step's note
 
 
 def parse_mermaid(text: str) -> tuple[list[str], list[tuple]]:
@@ -210,7 +211,7 @@ def parse_mermaid(text: str) -> tuple[list[str], list[tuple]]:
     assert lines[0] == "sequenceDiagram" and lines[1].startswith("    title ")
     participants, items = [], []
     for line in lines[2:]:
-        if match := re.fullmatch(r"    participant ([ABSKPT]) as (.+)", line):
+        if match := re.fullmatch(r"    participant ([ABSKPTW]) as (.+)", line):
             assert not items, "participants come before any message"
             participants.append((match[1], match[2]))
         elif match := MESSAGE.match(line):

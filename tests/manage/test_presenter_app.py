@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
-from demo.presenter.story import story
+from demo.presenter.telling import story
 
 from ..api.conftest import generated, strada  # noqa: F401  (the API's live server and generated client)
 from ..conftest import sign_in
@@ -169,3 +169,26 @@ def test_quit_through_the_bridge_and_the_apps_abandon(strada):  # noqa: F811
     reason = strada.models.AbandonInReason.QUIT
     strada.api.abandon_payment.sync(client=buyer, order_id=left.order_id, body=strada.models.AbandonIn(reason=reason))
     assert labels(strada, left.order_id) == [*START, "POST …/{id}/abandon", *lookup, "결제 중단"]
+
+
+def test_a_toss_payment_of_the_app_is_drawn_in_its_web_view(strada, presenter):  # noqa: F811
+    """토스페이먼츠 through the app: Toss's lanes with the app's web view where the browser is, the API's start and
+    the bridge's return in the steps, and the Mermaid export and replay as for the web."""
+    created = strada.create(buyer_of(strada), platform="tosspayments")
+    assert created.status_code == 201
+    payment = created.parsed
+    strada.follow(strada.in_toss_window(payment, "pay"))  # the bridge confirms
+    order_id = payment.order_id
+    steps = labels(strada, order_id)
+    assert steps[:2] == [
+        "POST /api/v1/payments · 주문 저장 (토스 호출 없음)",
+        "201 · next_action open_checkout → /payments/{id}/pay",
+    ]
+    assert "GET /app/return/{id}/approve?paymentKey&amount" in steps and "POST /v1/payments/confirm" in steps
+    assert steps[-1] == "인계 → strada://payments/{id}"
+    page = presenter.get(f"/presenter/{order_id}").get_data(as_text=True)
+    assert 'aria-hidden="true">Strada 앱 (웹뷰)</div>' in page and "구매자 브라우저" not in page
+    participants, items = parse_mermaid(presenter.get(f"/presenter/{order_id}/sequence.mmd").get_data(as_text=True))
+    assert [alias for alias, _ in participants] == ["A", "S", "W", "T"] and len(items) == len(steps)
+    last = presenter.get(f"/presenter/{order_id}/replay?step={len(steps)}").get_data(as_text=True)
+    assert f"{len(steps)} / {len(steps)}" in last

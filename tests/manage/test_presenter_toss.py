@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
-from demo.presenter.platforms import lanes, story
-from demo.presenter.toss import TOSS_LANES
+from demo.payments.providers.tosspayments_story import LANES as TOSS_LANES
+from demo.presenter.telling import lanes, story
 
 from ..conftest import sign_in
 from ..payments.conftest import TossShop

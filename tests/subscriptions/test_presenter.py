@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from demo.extensions import db
 from demo.payments.models import Payment
-from demo.presenter.story import lanes, story
+from demo.presenter.telling import lanes, story
 
 from ..conftest import sign_in
 

@@ -79,6 +79,11 @@ def enabled() -> list[str]:
     return [default, *others]
 
 
+def enabled_platforms() -> dict[str, str]:
+    """Each enabled platform → the provider name that serves it (its wire), the default first."""
+    return {PROVIDERS[name].platform: name for name in enabled()}
+
+
 def platforms() -> dict[str, type[Provider]]:
     """One provider per platform (its first wire in PROVIDERS), by platform."""
     first: dict[str, type[Provider]] = {}

@@ -5,7 +5,10 @@ means. Nothing outside this package names a platform."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 
 @dataclass
@@ -156,6 +159,7 @@ class Kind:
     ALREADY_DONE = "already_done"  # a twin request won: paid; look it up
     BAD_CALLBACK = "bad_callback"  # this callback was wrong or early: release the claim, still payable
     DECLINED = "declined"  # definitely not paid
+    EXPIRED = "expired"  # definitely not paid: the payment's time ran out (declined, and the API says 410)
     NO_ANSWER = "no_answer"  # timeout or connection error: the call may still run there; keep the claim
     UNKNOWN = "unknown"  # an answer that tells nothing (5xx, malformed, unexpected): look it up, retry
 
@@ -185,6 +189,11 @@ class Provider(Protocol):
     callbacks: dict[str, str]  # path under /payments/<order_id>/ → the kind parse_callback is given
     absent_after: int  # seconds after which a payment the platform does not know is over (closed window)
     absent_ends: str  # …as cancelled or failed
+    token_name: str  # what its success callback carries for finalize, as the timeline names it
+    payable_for: int  # seconds a started payment stays payable (the API's expires_at)
+    app_action: str  # the API's next_action.type: what the Strada app opens (app_action_doc says it)
+    app_action_doc: str
+    app_schemes: dict[str, str]  # URL schemes of apps its pages open (an app's web view hands them over) → the app
     sandbox: str  # the module of its platform's built-in emulator (its init_app mounts it)
 
     @staticmethod
@@ -192,6 +201,9 @@ class Provider(Protocol):
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs
+
+    @staticmethod
+    def story() -> "Story": ...  # how the presenter tells its payments (a module of its own, imported on first use)
 
     def start(self, order: Order) -> Started: ...
 

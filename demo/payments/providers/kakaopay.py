@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -23,6 +24,9 @@ from .base import (
     Started,
 )
 from .transport import send
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 LIVE_API = "https://open-api.kakaopay.com"
 CONNECT_TIMEOUT = 3.0
@@ -62,7 +66,7 @@ KINDS = {  # approve's error codes by what they mean; any other code tells nothi
     -701: Kind.BAD_CALLBACK,  # the user has not finished
     -2: Kind.BAD_CALLBACK,  # a parameter error about the callback's own input
     -780: Kind.DECLINED,
-    -723: Kind.DECLINED,
+    -723: Kind.EXPIRED,
 }
 PG_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
 PATHS = {"status": "manage/subscription/status", "inactive": "manage/subscription/inactive"}
@@ -114,6 +118,14 @@ class KakaoPay:
     callbacks = {"approve": "approve", "cancel": "cancel", "fail": "fail"}  # approval_url, cancel_url, fail_url
     absent_after = 0  # no tid: ready never answered, nothing can be paid
     absent_ends = "failed"
+    token_name = "pg_token"
+    payable_for = 15 * 60  # a ready payment is payable for 15 minutes
+    app_action = "open_kakaopay"
+    app_schemes = {"kakaotalk": "카카오톡"}  # its app page opens KakaoTalk
+    app_action_doc = (
+        "open_kakaopay: open app_url in the app's web view, or KakaoTalk with android_app_scheme / ios_app_scheme; "
+        "KakaoTalk comes back through the Strada server's bridge"
+    )
     sandbox = "demo.sandbox"
     billing_key_label = "SID"  # 정기결제: the SID a recurring first payment issues
     live_api = LIVE_API
@@ -134,6 +146,13 @@ class KakaoPay:
     def live(settings: Mapping) -> bool:
         """A real KakaoPay key: Kakao's stand-in has no business here."""
         return bool(settings.get("KAKAOPAY_SECRET_KEY"))
+
+    @staticmethod
+    def story() -> "Story":
+        """How the presenter tells a KakaoPay payment (web, app and charge lanes), both wires alike."""
+        from .kakaopay_story import STORY  # imported when a story is told: it needs the app's models and service
+
+        return STORY
 
     @classmethod
     def from_settings(

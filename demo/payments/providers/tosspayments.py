@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import requests
@@ -27,6 +28,9 @@ from .base import (
     Started,
 )
 from .transport import send
+
+if TYPE_CHECKING:
+    from ...presenter.steps import Story
 
 LIVE_API = "https://api.tosspayments.com"
 LIVE_SDK = "https://js.tosspayments.com/v2/standard"
@@ -122,6 +126,14 @@ class TossPayments:
     ANONYMOUS = "@@ANONYMOUS"
     absent_after = 1800 + 60  # the window's 30 minutes, and a margin: an order Toss does not know by then is over
     absent_ends = "cancelled"  # a closed window sends nothing (결제 중단)
+    token_name = "paymentKey"
+    payable_for = 30 * 60  # the window's 30 minutes
+    app_action = "open_checkout"
+    app_schemes: dict[str, str] = {}  # the sandbox's window opens no app (live, card apps' schemes would be here)
+    app_action_doc = (
+        "open_checkout: open app_url (every *_url is the same page) in the app's web view: the Strada checkout page, "
+        "whose script opens the 토스페이먼츠 window; the window comes back through the Strada server's bridge"
+    )
     sandbox = "demo.sandbox_toss"
 
     def __init__(
@@ -138,6 +150,7 @@ class TossPayments:
         self.auth = "Basic " + base64.b64encode(f"{secret_key}:".encode()).decode()
         self.timeout, self.session = (CONNECT_TIMEOUT, timeout), session
         self.absent_after = absent_after or type(self).absent_after
+        self.payable_for = min(type(self).payable_for, self.absent_after)
 
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]:
@@ -150,6 +163,13 @@ class TossPayments:
     def live(settings: Mapping) -> bool:
         """Real Toss keys (either of the pair): Toss's stand-in has no business here."""
         return bool(settings.get("TOSS_SECRET_KEY") or settings.get("TOSS_CLIENT_KEY"))
+
+    @staticmethod
+    def story() -> "Story":
+        """How the presenter tells a Toss payment: buyer, server, the SDK's window and the core API."""
+        from .tosspayments_story import STORY  # imported when a story is told: it needs the app's models and service
+
+        return STORY
 
     @classmethod
     def from_settings(

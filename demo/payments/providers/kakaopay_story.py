@@ -1,17 +1,29 @@
-"""The single-payment flow as a sequence of steps between four lanes, lit from a payment's recorded history.
-A payment of the Strada app (/api/v1, return_mode set) has its own lanes: the app in place of the browser.
+"""KakaoPay's story for the presenter: the single-payment flow as a sequence of steps between four lanes, lit from a
+payment's recorded history. A payment of the Strada app (/api/v1, return_mode set) has its own lanes: the app in place
+of the browser; a subscription's later charge has two (the server and KakaoPay).
 
 Each step carries `why`: one line of Korean for the presenter's replay (what the merchant does and why).
+Imported only when a payment's story is told (``KakaoPay.story()``), never with the providers package.
 """
 
-import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from ..payments.models import SERVER_FLOW, ApiExchange, Payment, ReturnMode, Status
-from ..payments.service import APP_REPORTED, CONFIRM_OVERDUE
+from ...presenter import steps as generic
+from ...presenter.steps import (
+    SERVER,
+    Step,
+    Story,
+    answered_status,
+    calls_by_endpoint,
+    lit,
+    outcome,
+    was_claimed,
+)
+from ..models import SERVER_FLOW, ApiExchange, Payment, ReturnMode, Status
+from ..service import APP_REPORTED, CONFIRM_OVERDUE
 
 LANES = ("브라우저", "Strada 서버", "카카오페이", "휴대폰 카카오톡")
-BROWSER, SERVER, KAKAOPAY, PHONE = range(4)
+BROWSER, _, KAKAOPAY, PHONE = range(4)  # lane 1 is the server (steps.SERVER)
 APP_LANES = ("앱", "Strada 서버", "카카오페이", "카카오톡")  # the same places: the app where the browser is
 APP, TALK = BROWSER, PHONE
 CHARGE_LANES = ("Strada 서버 · 정기결제 청구 (cron)", "카카오페이")  # a charge has no browser and no phone
@@ -70,99 +82,22 @@ WHY = {
 WHY["scheme_ready_answer"] = WHY["app_ready_answer"]  # never seen: KakaoPay refuses a strada:// callback
 
 
-@dataclass
-class Step:
-    src: int
-    dst: int
-    label: str
-    state: str  # done | active | pending | error
-    exchange: ApiExchange | None = None
-    note: str = ""
-    why: str = ""
-
-    @property
-    def span(self) -> tuple[int, int]:
-        """Grid columns (1-based, end exclusive) the arrow covers."""
-        return min(self.src, self.dst) + 1, max(self.src, self.dst) + 2
-
-    @property
-    def is_answer(self) -> bool:
-        """The provider answering the server: its exchange's response is what this step shows."""
-        return self.src > self.dst and self.exchange is not None
-
-
-def lit(done: bool, started: bool = False) -> str:
-    return "done" if done else "active" if started else "pending"
-
-
-def error_label(exchange: ApiExchange) -> str:
-    """An error answer as the diagram shows it: the HTTP status (or the error) and KakaoPay's code, e.g. 400 · −799."""
-    try:
-        body = json.loads(exchange.response_body or "")
-        code = int(body.get("error_code", body.get("code")))  # the Open API's or the legacy kapi API's field
-    except (ValueError, TypeError, AttributeError):
-        return f"{exchange.http_status or exchange.error}{named_code(exchange)}"
-    return f"{exchange.http_status or exchange.error} · {'−' if code < 0 else ''}{abs(code)}"
-
-
-def named_code(exchange: ApiExchange) -> str:
-    """A platform's string error code (Toss: ALREADY_PROCESSED_PAYMENT) as " · CODE"; "" when there is none."""
-    try:
-        code = json.loads(exchange.response_body or "").get("code")
-    except (ValueError, AttributeError):
-        return ""
-    return f" · {code}" if isinstance(code, str) and code else ""
-
-
 def call_steps(
     exchange: ApiExchange | None,
     request_label: str,
     answer_label: str,
     waiting: bool,
     kind: str,
-    whys: dict[str, str] = WHY,
+    whys: Mapping[str, str] = WHY,
     api: int = KAKAOPAY,
-):
-    """A provider API call: the request and its answer, lit from the stored exchange (whys[kind] explains it;
-    whys[kind_error], when there is one, a failed answer). ``api``: the platform API's lane."""
-    why, answer_why = whys[kind], whys[f"{kind}_answer"]
-    if exchange is None:
-        state = "active" if waiting else "pending"
-        return [
-            Step(SERVER, api, request_label, state, why=why),
-            Step(api, SERVER, answer_label, "pending", why=answer_why),
-        ]
-    failed = exchange.http_status != 200
-    answer = error_label(exchange) if failed else answer_label
-    return [
-        Step(SERVER, api, request_label, "done", exchange, why=why),
-        Step(
-            api,
-            SERVER,
-            answer,
-            "error" if failed else "done",
-            exchange,
-            why=whys.get(f"{kind}_error", whys["error_answer"]) if failed else answer_why,
-        ),
-    ]
-
-
-def answered_status(exchange: ApiExchange) -> str | None:
-    try:
-        return json.loads(exchange.response_body or "").get("status")
-    except (ValueError, AttributeError):
-        return None
+) -> list[Step]:
+    """A KakaoPay API call and its answer (steps.call_steps with this story's WHY and lane)."""
+    return generic.call_steps(exchange, request_label, answer_label, waiting, kind, whys, api)
 
 
 def watched(payment: Payment, lookups: list[ApiExchange]) -> tuple[list[ApiExchange], list[ApiExchange]]:
     """Split order lookups into those that watched the user on KakaoPay's pages (before any approve) and the rest."""
-    claims = [event.at for event in payment.events if event.to_status == Status.APPROVING]
-    before = min(claims) if claims else None
-    watching, others = [], []
-    for exchange in lookups:
-        early = before is None or exchange.at < before
-        (watching if early and answered_status(exchange) in WATCHED else others).append(exchange)
-    return watching, others
+    return generic.watched(payment, lookups, WATCHED)
 
 
 def phone_steps(lane: int, lookups: list[ApiExchange]) -> list[Step]:
@@ -184,13 +119,6 @@ def lanes(payment: Payment) -> tuple[str, ...]:
 def title(payment: Payment) -> str:
     mode = f" · Strada 앱 · {payment.return_mode_label}" if payment.return_mode else ""
     return f"{payment.item_name} × {payment.quantity} · {payment.flow_label}{mode} · {payment.status_label}"
-
-
-def calls_by_endpoint(payment: Payment) -> dict[str, list[ApiExchange]]:
-    calls: dict[str, list[ApiExchange]] = {}
-    for exchange in payment.exchanges:
-        calls.setdefault(exchange.endpoint, []).append(exchange)
-    return calls
 
 
 def later_calls(lookups: list[ApiExchange], refunds: list[ApiExchange]) -> list[Step]:
@@ -236,16 +164,6 @@ def ended_steps(payment: Payment, lane: int, callback: str, lookups: list[ApiExc
 
 def approve_steps(calls: dict[str, list[ApiExchange]], claimed: bool) -> list[Step]:
     return call_steps(next(iter(calls.get("approve", [])), None), "POST approve", "aid · 결제 정보", claimed, "approve")
-
-
-def was_claimed(payment: Payment) -> bool:
-    """Whether a request ever claimed the payment for approving (the approve call was, or is being, made)."""
-    return any(event.to_status == Status.APPROVING for event in payment.events)
-
-
-def outcome(payment: Payment) -> str:
-    """The last answer's light: paid, failed, or still open."""
-    return "done" if payment.status in Status.PAID else "error" if payment.status == Status.FAILED else "pending"
 
 
 def story(payment: Payment) -> list[Step]:
@@ -355,11 +273,12 @@ def app_story(payment: Payment) -> list[Step]:
     return steps + later_calls(lookups, calls.get("cancel", []))
 
 
-def listed(payment: Payment, steps: list[Step]) -> tuple[list[ApiExchange], bool]:
-    """The exchanges the side panel lists, newest first, and whether some were left out: a watching lookup that
-    showed no new phase is noise, and leaving it out keeps the panel still while the screen refreshes (the receipt's
-    timeline keeps them all)."""
-    watching, _ = watched(payment, [exchange for exchange in payment.exchanges if exchange.endpoint == "order"])
-    keep = {id(step.exchange) for step in steps} | {id(exchange) for exchange in watching[:1]}
-    shown = [exchange for exchange in payment.exchanges if exchange not in watching or id(exchange) in keep]
-    return shown[::-1], len(shown) < len(payment.exchanges)
+STORY = Story(
+    lanes=lanes,
+    steps=story,
+    title=title,
+    aliases={LANES: "BSKP", CHARGE_LANES: "SK", APP_LANES: "ASKT"},
+    watching=WATCHED,
+    asker=PHONE,  # the payer's phone at the right only asks…
+    redirector=KAKAOPAY,  # …except KakaoPay's redirects to it (카카오톡 in the app's lanes)
+)

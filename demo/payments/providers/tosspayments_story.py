@@ -1,15 +1,17 @@
-"""A 토스페이먼츠 payment's story: no server call until the buyer comes back. Our server stores the order, our page's
-SDK opens Toss's window in the browser, successUrl brings the paymentKey and an amount that is checked against the
-stored one, and only then does confirm make the payment. Lookups and refunds are calls of Toss's API too."""
+"""토스페이먼츠's story for the presenter: no server call until the buyer comes back. Our server stores the order,
+our page's SDK opens Toss's window in the browser, successUrl brings the paymentKey and an amount that is checked
+against the stored one, and only then does confirm make the payment. Lookups and refunds are calls of Toss's API too.
+Imported only when a payment's story is told (``TossPayments.story()``), never with the providers package."""
 
 from dataclasses import dataclass
 
-from ..payments.models import ApiExchange, Payment, Status
-from ..payments.service import NOT_APPROVED
-from .story import Step, answered_status, call_steps, calls_by_endpoint, lit, outcome
+from ...presenter.steps import SERVER, Step, Story, answered_status, call_steps, calls_by_endpoint, lit, outcome
+from ..models import ApiExchange, Payment, Status
+from ..service import NOT_APPROVED
 
-TOSS_LANES = ("구매자 브라우저", "Strada 서버", "토스페이먼츠 결제창", "토스페이먼츠 API")
-BUYER, SERVER, WINDOW, API = range(4)
+LANES = ("구매자 브라우저", "Strada 서버", "토스페이먼츠 결제창", "토스페이먼츠 API")
+APP_LANES = ("Strada 앱 (웹뷰)", *LANES[1:])  # a payment of the app: the same steps in its web view, via the bridge
+BUYER, _, WINDOW, API = range(4)  # lane 1 is the server (steps.SERVER)
 WHY = {
     "checkout": "가맹점 서버가 상품 목록으로 금액을 계산해 주문을 저장합니다. 토스페이먼츠는 아직 부르지 않습니다: "
     "준비 API가 없고, 결제는 결제창에서 만들어집니다.",
@@ -40,6 +42,37 @@ WHY = {
     "cancel": "결제 취소(cancel) API에 cancelReason과 취소 금액을 보내 환불합니다.",
     "cancel_answer": "남은 금액(balanceAmount)과 취소 내역을 토스페이먼츠 응답 그대로 반영합니다.",
 }
+
+
+@dataclass(frozen=True)
+class Route:
+    """The way a payment comes and goes: the web's pages, or the Strada app's API and bridge (the same steps)."""
+
+    start: str
+    to_window: str
+    success: str
+    fail: str
+    done: str
+
+
+WEB = Route(
+    "POST /checkout · 주문 저장 (토스 호출 없음)",
+    "303 → /payments/{id}/pay",
+    "GET /toss/success?paymentKey&amount",
+    "GET /toss/fail?code",
+    "303 → 영수증",
+)
+APP = Route(
+    "POST /api/v1/payments · 주문 저장 (토스 호출 없음)",
+    "201 · next_action open_checkout → /payments/{id}/pay",
+    "GET /app/return/{id}/approve?paymentKey&amount",
+    "GET /app/return/{id}/fail?code",
+    "인계 → strada://payments/{id}",
+)
+
+
+def route(payment: Payment) -> Route:
+    return APP if payment.return_mode else WEB
 
 
 @dataclass
@@ -75,7 +108,7 @@ class Seen:
         )
 
 
-def toss_title(payment: Payment) -> str:
+def title(payment: Payment) -> str:
     """The diagram's title: the window is the platform's in every browser (no QR code, no KakaoTalk)."""
     return f"{payment.item_name} × {payment.quantity} · {payment.platform_label} 결제창 · {payment.status_label}"
 
@@ -118,8 +151,8 @@ def opening_steps(payment: Payment, seen: Seen, known: bool) -> list[Step]:
     finished = seen.returned or seen.ended
     note = "가맹점은 successUrl·failUrl이 올 때까지 이 단계를 모릅니다"
     return [
-        Step(BUYER, SERVER, "POST /checkout · 주문 저장 (토스 호출 없음)", "done", why=WHY["checkout"]),
-        Step(SERVER, BUYER, "303 → /payments/{id}/pay", "done", why=WHY["pay_page"]),
+        Step(BUYER, SERVER, route(payment).start, "done", why=WHY["checkout"]),
+        Step(SERVER, BUYER, route(payment).to_window, "done", why=WHY["pay_page"]),
         Step(BUYER, WINDOW, "SDK requestPayment() · 결제창 열기", lit(opened, True), why=WHY["sdk"]),
         Step(BUYER, WINDOW, "결제창에서 결제", lit(finished, opened), note=note, why=WHY["pay"]),
     ]
@@ -130,7 +163,7 @@ def fail_url_steps(payment: Payment, seen: Seen) -> list[Step]:
     code = payment.failure_code
     steps = [
         Step(WINDOW, BUYER, f"→ failUrl?code={code}", "error", why=WHY["fail_url"]),
-        Step(BUYER, SERVER, "GET /toss/fail?code", "done", why=WHY["fail_callback"]),
+        Step(BUYER, SERVER, route(payment).fail, "done", why=WHY["fail_callback"]),
     ]
     result = f"결과 화면 · {payment.status_label}"
     return steps + lookup_steps(seen.before) + [Step(SERVER, BUYER, result, "done", why=WHY["result"])]
@@ -149,12 +182,12 @@ def expiry_steps(payment: Payment, lookups: list[ApiExchange], closed: bool = Tr
     return steps
 
 
-def return_steps(seen: Seen) -> list[Step]:
+def return_steps(payment: Payment, seen: Seen) -> list[Step]:
     """successUrl and the amount check against the stored amount (refused: no confirm)."""
     back = lit(seen.returned)
     steps = [
         Step(WINDOW, BUYER, "→ successUrl?paymentKey&orderId&amount", back, why=WHY["success_url"]),
-        Step(BUYER, SERVER, "GET /toss/success?paymentKey&amount", back, why=WHY["success_callback"]),
+        Step(BUYER, SERVER, route(payment).success, back, why=WHY["success_callback"]),
     ]
     if seen.refusal is not None:
         note = f"{seen.refusal} · confirm 호출 없음"
@@ -168,11 +201,11 @@ def confirm_steps(payment: Payment, calls: dict[str, list[ApiExchange]], seen: S
     confirm = next(iter(calls.get("confirm", [])), None)
     answer = "paymentKey · DONE · 결제 정보"
     steps = call_steps(confirm, "POST /v1/payments/confirm", answer, seen.claimed, "confirm", WHY, API)
-    label = "303 → 영수증" if payment.status in Status.PAID or not seen.claimed else payment.status_label
+    label = route(payment).done if payment.status in Status.PAID or not seen.claimed else payment.status_label
     return steps + [Step(SERVER, BUYER, label, outcome(payment), why=WHY["receipt"])]
 
 
-def toss_story(payment: Payment) -> list[Step]:
+def story(payment: Payment) -> list[Step]:
     calls = calls_by_endpoint(payment)
     lookups = calls.get("order", [])
     seen = Seen.of(payment, lookups)
@@ -183,6 +216,16 @@ def toss_story(payment: Payment) -> list[Step]:
     if seen.ended and not seen.returned:
         return steps + expiry_steps(payment, seen.before)
     if seen.refusal is not None and not seen.claimed:
-        return steps + return_steps(seen) + expiry_steps(payment, seen.before, closed=False)
-    steps += lookup_steps(seen.before) + return_steps(seen) + confirm_steps(payment, calls, seen)
+        return steps + return_steps(payment, seen) + expiry_steps(payment, seen.before, closed=False)
+    steps += lookup_steps(seen.before) + return_steps(payment, seen) + confirm_steps(payment, calls, seen)
     return steps + lookup_steps(seen.after) + refund_steps(calls.get("cancel", []))
+
+
+STORY = Story(
+    lanes=lambda payment: APP_LANES if payment.return_mode else LANES,
+    steps=story,
+    title=title,
+    aliases={LANES: "BSWT", APP_LANES: "ASWT"},
+    watching=("READY",),  # a lookup before the buyer came back that found the payment not yet paid
+    asker=None,  # no lane only asks: every leftward arrow is an answer or a redirect
+)
