@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from demo.extensions import db
-from demo.payments.models import ApiExchange, Payment
+from demo.payments.models import ApiExchange, Payment, PaymentEvent
 
 from .conftest import TossShop
 
@@ -106,6 +106,38 @@ def test_quit_in_the_window_leaves_the_way_back_open(toss_shop):
     page = toss_shop.client.get(toss_shop.path(fail)).get_data(as_text=True)
     assert toss_shop.payment(order_id).status == "ready" and f"/payments/{order_id}/pay" in page
     assert "/toss/success?" in toss_shop.pay(order_id)  # back in the window: payable
+
+
+QUIT_TEXT = "결제창을 닫았습니다"
+
+
+def test_after_취소_the_page_says_the_window_is_closed_through_its_own_refreshes(toss_shop):
+    """The failUrl's page says the window was closed and the payment is still open (not "waiting" as if the window
+    were open), and so do its htmx polls and a plain reload of the receipt; paying after all gives the receipt."""
+    order_id = toss_shop.start()
+    fail = toss_shop.path(toss_shop.in_window(order_id, "cancel"))
+    page = toss_shop.client.get(fail).get_data(as_text=True)
+    assert QUIT_TEXT in page and "결제는 아직 끝나지 않았습니다" in page and "결제 중단으로 끝납니다" in page
+    assert f"/payments/{order_id}/pay" in page and "결제를 기다리고 있습니다" not in page
+    poll = toss_shop.client.get(f"/payments/{order_id}?poll=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert QUIT_TEXT in poll and f"/payments/{order_id}/pay" in poll and 'hx-get="' in poll  # still polling
+    assert QUIT_TEXT in toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    toss_shop.client.get(fail)  # the failUrl reloaded: one note, not two
+    with toss_shop.app.app_context():
+        payment_id = db.session.scalar(select(Payment.id).filter_by(order_id=order_id))
+        causes = db.session.scalars(select(PaymentEvent.cause).filter_by(payment_id=payment_id)).all()
+    notes = [cause for cause in causes if cause.startswith("결제창을 닫")]
+    assert len(notes) == 1 and "PAY_PROCESS_CANCELED" in notes[0]
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id)))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "영수증" in receipt and "결제가 완료되었습니다" in receipt and QUIT_TEXT not in receipt
+
+
+def test_a_payment_not_yet_left_still_reads_as_waiting(toss_shop):
+    order_id = toss_shop.start()
+    toss_shop.open_window(order_id)
+    page = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "결제를 기다리고 있습니다" in page and QUIT_TEXT not in page
 
 
 def test_a_refused_card_ends_failed_with_its_code(toss_shop):
