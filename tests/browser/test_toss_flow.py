@@ -1,8 +1,8 @@
 """Paying with 토스페이먼츠 in Chromium, as a buyer clicks through: the product page's 토스페이먼츠로 결제, our pay
 page, 결제창 열기 (a popup over the dimmed page on a PC, the whole page on a phone), card with 할부 or 토스페이
-with 토스머니, a quit (취소: our page says the window is closed and the payment still open, and 다시 결제하기 still pays), a refusal, and the
-console's refunds with a 취소 사유. axe-core on our pages, the CSP guard (new_context) on every page. Screenshots
-on a desktop, a phone and a projector, under tests/screenshots/."""
+with 토스머니, a quit (취소: our page says the window is closed and the payment still open, and 다시 결제하기
+still pays), a refusal, and the console's refunds with a 취소 사유. axe-core on our pages, the CSP guard
+(new_context) on every page. Screenshots on a desktop, a phone and a projector, under tests/screenshots/."""
 
 import re
 
