@@ -1,6 +1,8 @@
 """Paying with 토스페이먼츠 through the merchant's routes: checkout, our SDK page, successUrl → confirm with the stored
 amount, failUrl, the receipt, a refund with its 취소 사유, webhooks, and a closed window ending by our own expiry."""
 
+import json
+import re
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -65,6 +67,33 @@ def test_pay_confirms_once_and_shows_the_receipt(app, toss_shop):
     assert confirms(app, order_id) == 1
     receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
     assert "영수증" in receipt and "토스페이먼츠" in receipt and "카드" in receipt
+
+
+def approval_number(page: str) -> str | None:
+    found = re.search(r'data-testid="approval-number">([^<]*)<', page)
+    return found and found.group(1)
+
+
+def test_a_card_receipt_shows_the_card_approval_number_not_a_transaction_key(toss_shop):
+    order_id = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id, card="신한카드")))
+    payment = toss_shop.payment(order_id)
+    with toss_shop.app.app_context():
+        answer = json.loads(db.session.scalar(select(ApiExchange.response_body).filter_by(endpoint="confirm")))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert approval_number(receipt) == answer["card"]["approveNo"] == "00000000"  # the sandbox's, as test mode's
+    assert payment.aid == answer["lastTransactionKey"] and payment.aid not in receipt  # not the 승인번호
+
+
+def test_tossmoney_has_no_approval_number_row(toss_shop):
+    """토스페이 with 토스머니: no card, and easyPay carries no approval number; the row is left out, not faked."""
+    order_id = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id, method="TOSSPAY", tosspay_source="money")))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "간편결제 · 토스페이" in receipt and "승인번호" not in receipt and approval_number(receipt) is None
+    with_card = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(with_card, method="TOSSPAY", tosspay_source="card")))
+    assert approval_number(toss_shop.client.get(f"/payments/{with_card}").get_data(as_text=True)) == "00000000"
 
 
 def test_a_tampered_amount_is_never_confirmed(app, toss_shop):

@@ -183,6 +183,9 @@ class Provider(Protocol):
     @staticmethod
     def content_sources(settings: Mapping) -> dict[str, list[str]]: ...  # CSP sources its checkout needs
 
+    @staticmethod
+    def approval_number(aid: str | None, card_info: dict | None) -> str | None: ...  # the receipt's 승인번호
+
     def start(self, order: Order) -> Started: ...
 
     def parse_callback(self, kind: str, args: Mapping[str, str]) -> Callback | None: ...  # None: malformed

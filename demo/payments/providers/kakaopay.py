@@ -118,6 +118,11 @@ class KakaoPay:
     def content_sources(settings: Mapping) -> dict[str, list[str]]:
         return {}  # KakaoPay's pages are reached by redirect: nothing of them runs in ours
 
+    @staticmethod
+    def approval_number(aid: str | None, card_info: dict | None) -> str | None:
+        """The receipt's 승인번호: KakaoPay's aid (its approval's id)."""
+        return aid
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False
