@@ -124,8 +124,8 @@ def test_quit_then_back_to_the_window_and_pay(live_server, new_context, screen):
     outcome = page.get_by_test_id("outcome")
     expect(outcome).to_contain_text("결제창을 닫았습니다")
     expect(outcome).to_contain_text("결제는 아직 끝나지 않았습니다")
-    # The page's own poll (htmx, the receipt's partial) has swapped it twice: still the same words; then a reload.
-    expect(page.locator("#receipt")).to_have_attribute("hx-get", re.compile(r"poll=3$"))
+    # The page's own poll (htmx, the receipt's partial, after 2 s) has swapped it: still the same words; then a reload.
+    expect(page.locator("#receipt")).to_have_attribute("hx-get", re.compile(r"poll=2$"), timeout=3 * TIMEOUT)
     expect(outcome).to_contain_text("결제창을 닫았습니다")
     page.reload()
     expect(outcome).to_contain_text("결제창을 닫았습니다")
