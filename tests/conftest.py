@@ -1,13 +1,16 @@
 """Fixtures for every test: a fresh app and database per test (flaskr style)."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from hypothesis import settings
 from sqlalchemy import text
 
 from demo import create_app
 from demo.extensions import db
+from demo.payments.models import Payment
 
 # Property tests explore the same examples on every run: CI stays reproducible; run with --hypothesis-seed to explore.
 settings.register_profile("strada", derandomize=True)
@@ -23,6 +26,52 @@ def sign_in(client):
     response = client.post("/console/login", data={"password": ADMIN_PASSWORD})
     assert response.status_code == 303, response.get_data(as_text=True)
     return client
+
+
+def payment_row(order_id: str, **fields) -> Payment:
+    """A payment as a test stores it straight into the database: a paid 초코파이 × 1 (2,200원, VAT 200) on a PC with
+    KakaoPay, unless ``fields`` say otherwise."""
+    row = {
+        "user_id": "u",
+        "provider": "kakaopay",
+        "item_name": "초코파이",
+        "quantity": 1,
+        "total_amount": 2200,
+        "tax_free_amount": 0,
+        "vat_amount": 200,
+        "flow": "pc",
+        "status": "approved",
+        "tid": f"t-{order_id}",
+    }
+    return Payment(order_id=order_id, **{**row, **fields})
+
+
+def store_payments(app, *payments: Payment) -> None:
+    with app.app_context():
+        db.session.add_all(payments)
+        db.session.commit()
+
+
+def callbacks_at_once(app, shop_class, count: int = 10):
+    """One payment's approval callback, ``count`` times at once over real HTTP (a live server, one thread each): each
+    answer must end on the receipt. Returns the shop (a ``shop_class`` on ``app``) and the order id."""
+    from .browser.conftest import LiveServer  # not at the top: it brings Playwright to every test's conftest
+
+    with LiveServer(app) as server:
+        shop = shop_class(app)
+        order_id = shop.start()
+        callback_url = shop.pay(order_id)
+        assert callback_url.startswith(server.url)
+
+        def callback(_):
+            response = requests.get(callback_url, timeout=30)
+            return response.status_code, response.url
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            results = list(pool.map(callback, range(count)))
+    assert {status for status, _ in results} == {200}
+    assert {url for _, url in results} == {f"{server.url}/payments/{order_id}"}
+    return shop, order_id
 
 
 def database_url(tmp_path) -> str:

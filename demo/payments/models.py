@@ -145,6 +145,11 @@ class Payment(db.Model):
         return PROVIDERS[self.provider].method_labels.get(self.payment_method_type or "", "-")
 
     @property
+    def approval_number(self) -> str | None:
+        """승인번호 as the platform gives it (its provider's approval_number: an aid or the card's own), None when it has none."""
+        return PROVIDERS[self.provider].approval_number(self.aid, self.card_info)
+
+    @property
     def cancel_available_amount(self) -> int:
         return self.total_amount - self.canceled_amount if self.status in Status.PAID else 0
 

@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import and_, bindparam, case, or_, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product, vat_of
@@ -30,6 +30,18 @@ NOT_APPROVED = "승인하지 않음"  # a success callback refused before any ca
 RECHECK_AFTER = timedelta(seconds=1)  # an approving payment is asked about again after this, while someone looks
 ROLES = {"approve": "approval_url", "cancel": "cancel_url", "fail": "fail_url"}  # a callback's kind → Order's URL
 NOT_YET = "아직 사용자가 결제를 마치지 않았습니다."
+# A cancel or fail callback that leaves the payment payable (not conclusive: a window's 취소 keeps it payable).
+# The buyer's page reads the latest event to say so, through its own refreshes and polls (left_window).
+LEFT_WINDOW = {
+    Outcome.CANCELLED: "결제창을 닫았지만 결제는 열려 있음",
+    Outcome.FAILED: "결제창이 실패를 알렸지만 결제는 열려 있음",
+}
+LATEST_CAUSE = (
+    select(PaymentEvent.cause)
+    .where(PaymentEvent.payment_id == bindparam("payment_id"))
+    .order_by(PaymentEvent.id.desc())
+    .limit(1)
+)
 
 
 class RefundError(Exception):
@@ -367,9 +379,12 @@ def ended_by_user(payment: Payment, callback: Callback) -> bool:
         lookup = lookup_order(payment)
     except PaymentError:
         if not callback.conclusive:  # it may still be paid (a window's 취소): reconcile or expiry ends it once asked
+            note_left_window(payment, callback)
             return False
         lookup = None  # the provider cannot tell: trust the callback, as platforms only send it when it is over
     if lookup is not None and lookup.state not in ("cancelled", "failed", "absent"):
+        if not callback.conclusive:
+            note_left_window(payment, callback)
         return False
     cancelled = callback.outcome == Outcome.CANCELLED
     to = Status.CANCELLED if cancelled else Status.FAILED
@@ -377,6 +392,24 @@ def ended_by_user(payment: Payment, callback: Callback) -> bool:
     status = f"{provider_of(payment).label} 상태 {lookup.provider_status if lookup else '확인 불가'}"
     said = {"failure_code": callback.code[:50], "failure_message": callback.message} if callback.code else {}
     return transition(payment, (Status.READY,), to, f"{cause} ({status})", **said)
+
+
+def note_left_window(payment: Payment, callback: Callback) -> None:
+    """The buyer came back from the platform's window and the payment stays payable: a note, once per visit (a
+    reload of the same callback adds nothing), with what the callback said."""
+    said = ": ".join(part for part in (callback.code, callback.message) if part)
+    cause = (LEFT_WINDOW[callback.outcome] + (f" ({said})" if said else ""))[:300]
+    if payment.status == Status.READY and db.session.scalar(LATEST_CAUSE, {"payment_id": payment.id}) != cause:
+        note(payment, cause)
+
+
+def left_window(payment: Payment) -> str | None:
+    """How the buyer left the window (Outcome.CANCELLED or FAILED) when that is still the latest of a payable
+    payment: its page says the window is closed, not open, whoever refreshes it. None otherwise."""
+    if payment.status != Status.READY:
+        return None
+    cause = db.session.scalar(LATEST_CAUSE, {"payment_id": payment.id}) or ""
+    return next((outcome for outcome, prefix in LEFT_WINDOW.items() if cause.startswith(prefix)), None)
 
 
 def lookup_order(payment: Payment) -> Lookup:

@@ -107,7 +107,7 @@ def callback(order_id: str, path: str):
         malformed_callback(provider.label)
     if parsed.outcome != Outcome.AUTHORIZED:
         service.ended_by_user(payment, parsed)
-        return render_template("payments/receipt.html", payment=payment)
+        return render_template("payments/receipt.html", payment=payment, left=service.left_window(payment))
     error = service.authorized(payment, parsed)
     if error is not None and error.kind == Kind.BAD_CALLBACK:
         return render_template("payments/not_yet.html", payment=payment, error=error), 409
@@ -143,7 +143,8 @@ def receipt(order_id: str):
         service.sync(payment)
     poll = request.args.get("poll", 0, type=int)
     delay = POLL_DELAYS[min(max(poll, 0), len(POLL_DELAYS) - 1)]
-    return page_or_partial("payments/receipt.html", payment=payment, poll=poll, poll_delay=delay)
+    left = service.left_window(payment)
+    return page_or_partial("payments/receipt.html", payment=payment, poll=poll, poll_delay=delay, left=left)
 
 
 @bp.post("/payments/<order_id>/check")
@@ -154,5 +155,5 @@ def check(order_id: str):
     changes = service.sync(payment)
     flash("지금 확인: " + (", ".join(changes) if changes else f"{payment.platform_label}와 일치합니다"), "check")
     if request.headers.get("HX-Request"):
-        return render_template("payments/_receipt.html", payment=payment)
+        return render_template("payments/_receipt.html", payment=payment, left=service.left_window(payment))
     return redirect(url_for(".receipt", order_id=order_id), 303)

@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("[data-toss-checkout]");
   if (!form) return;
   var error = form.querySelector("[data-toss-error]");
+  form.querySelector("[type=submit]").disabled = false; // until now a click would only have reloaded the page
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var d = form.dataset;

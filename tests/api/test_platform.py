@@ -4,31 +4,10 @@ from sqlalchemy import select
 
 from demo.api.models import AppSession
 from demo.extensions import db
-from demo.payments.models import Payment
 
-from ..conftest import MERCHANT_API_KEY
+from ..conftest import MERCHANT_API_KEY, payment_row, store_payments
 
 MERCHANT = {"Authorization": f"Bearer {MERCHANT_API_KEY}"}
-
-
-def add(app, order_id: str, provider: str, user_id: str = "u", status: str = "approved") -> None:
-    with app.app_context():
-        db.session.add(
-            Payment(
-                order_id=order_id,
-                user_id=user_id,
-                provider=provider,
-                item_name="초코파이",
-                quantity=1,
-                total_amount=2200,
-                tax_free_amount=0,
-                vat_amount=200,
-                flow="pc",
-                status=status,
-                tid=f"t-{order_id}",
-            )
-        )
-        db.session.commit()
 
 
 def listed(client, headers: dict, **query) -> list[tuple[str, str]]:
@@ -38,10 +17,13 @@ def listed(client, headers: dict, **query) -> list[tuple[str, str]]:
 
 
 def test_the_list_filters_by_platform_and_each_payment_names_its_own(app, client):
-    add(app, "kakao-1", "kakaopay")
-    add(app, "legacy-1", "kakaopay_legacy", status="cancelled")
-    add(app, "toss-1", "tosspayments")
-    add(app, "toss-2", "tosspayments", status="failed")
+    store_payments(
+        app,
+        payment_row("kakao-1", provider="kakaopay"),
+        payment_row("legacy-1", provider="kakaopay_legacy", status="cancelled"),
+        payment_row("toss-1", provider="tosspayments"),
+        payment_row("toss-2", provider="tosspayments", status="failed"),
+    )
     everything = listed(client, MERCHANT)
     assert everything == [
         ("toss-2", "tosspayments"),
@@ -61,9 +43,12 @@ def test_an_app_sees_its_own_by_platform_and_an_unknown_platform_is_refused(app,
     buyer = {"Authorization": f"Bearer {token}"}
     with app.app_context():
         user_id = db.session.scalar(select(AppSession.user_id))
-    add(app, "mine-toss", "tosspayments", user_id=user_id)
-    add(app, "mine-kakao", "kakaopay", user_id=user_id)
-    add(app, "theirs-toss", "tosspayments")
+    store_payments(
+        app,
+        payment_row("mine-toss", provider="tosspayments", user_id=user_id),
+        payment_row("mine-kakao", provider="kakaopay", user_id=user_id),
+        payment_row("theirs-toss", provider="tosspayments"),
+    )
     assert listed(client, buyer, platform="tosspayments") == [("mine-toss", "tosspayments")]
     for value in ("paypal", "kakaopay_legacy", "TOSSPAYMENTS"):  # a provider's name is not a platform
         response = client.get("/api/v1/payments", query_string={"platform": value}, headers=buyer)

@@ -1,8 +1,8 @@
 """Paying with 토스페이먼츠 in Chromium, as a buyer clicks through: the product page's 토스페이먼츠로 결제, our pay
 page, 결제창 열기 (a popup over the dimmed page on a PC, the whole page on a phone), card with 할부 or 토스페이
-with 토스머니, a quit (취소: our page offers the way back to the window, which still pays), a refusal, and the
-console's refunds with a 취소 사유. axe-core on our pages, the CSP guard (new_context) on every page. Screenshots
-on a desktop, a phone and a projector, under tests/screenshots/."""
+with 토스머니, a quit (취소: our page says the window is closed and the payment still open, and 다시 결제하기
+still pays), a refusal, and the console's refunds with a 취소 사유. axe-core on our pages, the CSP guard
+(new_context) on every page. Screenshots on a desktop, a phone and a projector, under tests/screenshots/."""
 
 import re
 
@@ -122,8 +122,15 @@ def test_quit_then_back_to_the_window_and_pay(live_server, new_context, screen):
     expect(page.get_by_test_id("status")).to_have_text("결제 대기")
     quit_url = page.url
     outcome = page.get_by_test_id("outcome")
-    expect(outcome).to_contain_text("결제를 기다리고 있습니다")
-    back = page.get_by_role("link", name="토스페이먼츠 결제창으로 돌아가기")
+    expect(outcome).to_contain_text("결제창을 닫았습니다")
+    expect(outcome).to_contain_text("결제는 아직 끝나지 않았습니다")
+    # The page's own poll (htmx, the receipt's partial, after 2 s) has swapped it: still the same words; then a reload.
+    expect(page.locator("#receipt")).to_have_attribute("hx-get", re.compile(r"poll=2$"), timeout=3 * TIMEOUT)
+    expect(outcome).to_contain_text("결제창을 닫았습니다")
+    page.reload()
+    expect(outcome).to_contain_text("결제창을 닫았습니다")
+    expect(outcome).not_to_contain_text("결제를 기다리고 있습니다")
+    back = page.get_by_role("link", name="다시 결제하기")
     back.click()
     expect(page).to_have_url(re.compile(r"/payments/[\w-]+/pay$"))
     window = open_window(page)
@@ -213,7 +220,7 @@ def walk(page, base_url: str, shoot=None) -> dict[str, str]:
     window.get_by_role("button", name="취소", exact=True).click()
     expect(page.get_by_test_id("status")).to_have_text("결제 대기")
     stop("quit")
-    page.get_by_role("link", name="토스페이먼츠 결제창으로 돌아가기").click()
+    page.get_by_role("link", name="다시 결제하기").click()
     pay_by_card(open_window(page), "60,000원", months="일시불")
     expect(page.get_by_test_id("status")).to_have_text("결제 완료")
     stop("receipt")

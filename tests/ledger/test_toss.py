@@ -5,10 +5,8 @@ meaning paid, webhooks that lie, repeat or come out of order changing nothing bu
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from demo.extensions import db
@@ -18,7 +16,7 @@ from demo.sandbox_toss import webhooks
 from demo.sandbox_toss.models import TossSandboxPayment, TossSandboxWebhookDelivery
 
 from ..browser.conftest import LiveServer
-from ..conftest import sign_in
+from ..conftest import callbacks_at_once, sign_in
 from ..sandbox_toss.conftest import Toss
 from .conftest import reconcile
 from .test_approve import in_parallel
@@ -93,20 +91,7 @@ def states(app, order_id: str) -> list[tuple[int, str, bool]]:
 
 def test_parallel_success_callbacks_over_http_confirm_once(make_test_app):
     app = make_test_app()
-    with LiveServer(app) as server:
-        shop = LedgerTossShop(app)
-        order_id = shop.start()
-        success = shop.pay(order_id)
-        assert success.startswith(server.url)
-
-        def callback(_):
-            response = requests.get(success, timeout=30)
-            return response.status_code, response.url
-
-        with ThreadPoolExecutor(max_workers=10) as pool:
-            results = list(pool.map(callback, range(10)))
-    assert {status for status, _ in results} == {200}
-    assert {url for _, url in results} == {f"{server.url}/payments/{order_id}"}
+    shop, order_id = callbacks_at_once(app, LedgerTossShop)
     assert shop.payment(order_id).status == "approved"
     assert confirms(app, order_id) == [200] and claims(app, order_id) == 1
     assert toss_books(app) == []

@@ -13,33 +13,19 @@ from demo.payments.history import FILTERS, PLATFORMS, Totals, page_query, receip
 from demo.payments.models import Payment, Status
 from demo.payments.providers import PROVIDERS
 
-from ..conftest import sign_in
+from ..conftest import payment_row, sign_in, store_payments
 from ..payments.conftest import TossShop
 
 
 def add_payments(app, count: int, status: str = "approved", **fields) -> None:
-    item_name = fields.pop("item_name", "초코파이")
-    provider = fields.pop("provider", "kakaopay")
+    """``count`` payments in one status (order ids like approved-0-pc; another platform's prefixed with its name)."""
+    provider = fields.setdefault("provider", "kakaopay")
     prefix = "" if provider == "kakaopay" else f"{provider}-"
-    with app.app_context():
-        for i in range(count):
-            db.session.add(
-                Payment(
-                    order_id=f"{prefix}{status}-{i}-{fields.get('flow', 'pc')}",
-                    user_id="u",
-                    provider=provider,
-                    item_name=item_name,
-                    quantity=1,
-                    total_amount=2200,
-                    tax_free_amount=0,
-                    vat_amount=200,
-                    flow="pc",
-                    status=status,
-                    tid=f"T{status[:3].upper()}{i:016d}",
-                    **fields,
-                )
-            )
-        db.session.commit()
+    rows = [
+        payment_row(f"{prefix}{status}-{i}-pc", status=status, tid=f"T{status[:3].upper()}{i:016d}", **fields)
+        for i in range(count)
+    ]
+    store_payments(app, *rows)
 
 
 def test_history_lists_newest_first_with_totals(app, client):
@@ -94,27 +80,25 @@ def test_totals_and_rows_match_a_plain_fold_for_every_filter(app, client):
     """The one-statement totals and the column rows against the obvious computation over all payments."""
     rng = random.Random(14)
     statuses = list(Status.LABELS)
-    with app.app_context():
-        for i in range(70):
-            total = rng.randrange(100, 50_000)
-            db.session.add(
-                Payment(
-                    order_id=f"fold-{i}",
-                    user_id="u",
-                    provider=rng.choice(list(PROVIDERS)),
-                    item_name=rng.choice(["초코파이", "딸기 우유", "바나나 우유"]),
-                    quantity=1,
-                    total_amount=total,
-                    tax_free_amount=0,
-                    vat_amount=0,
-                    flow=rng.choice(["pc", "mobile", "app", "server"]),
-                    status=rng.choice(statuses),
-                    canceled_amount=rng.randrange(0, total),
-                    tid=f"TFOLD{i:015d}",
-                    created_at=datetime(2026, 1, 1) + timedelta(minutes=rng.randrange(0, 40)),  # ties: id decides
-                )
+    rows = []
+    for i in range(70):
+        total = rng.randrange(100, 50_000)
+        rows.append(
+            payment_row(
+                f"fold-{i}",
+                provider=rng.choice(list(PROVIDERS)),
+                item_name=rng.choice(["초코파이", "딸기 우유", "바나나 우유"]),
+                total_amount=total,
+                vat_amount=0,
+                flow=rng.choice(["pc", "mobile", "app", "server"]),
+                status=rng.choice(statuses),
+                canceled_amount=rng.randrange(0, total),
+                tid=f"TFOLD{i:015d}",
+                created_at=datetime(2026, 1, 1) + timedelta(minutes=rng.randrange(0, 40)),  # ties: id decides
             )
-        db.session.commit()
+        )
+    store_payments(app, *rows)
+    with app.app_context():
         everything = db.session.scalars(select(Payment)).all()
         for status, platform in [(status, "") for status in ["", *FILTERS]] + [("", key) for key in PLATFORMS]:
             for q in ["", "우유", "fold-3", "tfold000000000000000007", "TFOLD000000000000009"]:

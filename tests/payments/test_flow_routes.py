@@ -85,6 +85,7 @@ def test_approval_then_receipt(shop):
     assert "결제가 완료되었습니다" in page and "4,400원" in page and "카카오페이머니" in page
     payment = shop.payment(order_id)
     assert payment.status == "approved" and payment.aid.startswith("A") and payment.pg_token
+    assert f'data-testid="approval-number">{payment.aid}<' in page  # 승인번호: KakaoPay's aid
 
 
 def test_repeated_callback_approves_once(shop):

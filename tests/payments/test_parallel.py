@@ -1,33 +1,17 @@
 """Ten approval callbacks at once, over real HTTP: one approve call, one receipt."""
 
-from concurrent.futures import ThreadPoolExecutor
-
-import requests
 from sqlalchemy import func, select
 
 from demo.extensions import db
 from demo.payments.models import ApiExchange, PaymentEvent
 
-from ..browser.conftest import LiveServer
+from ..conftest import callbacks_at_once
 from .conftest import Shop
 
 
 def test_parallel_callbacks_approve_exactly_once(make_test_app):
     app = make_test_app()
-    with LiveServer(app) as server:
-        shop = Shop(app)
-        order_id = shop.start()
-        approval_url = shop.pay(order_id)
-        assert approval_url.startswith(server.url)
-
-        def callback(_):
-            response = requests.get(approval_url, timeout=30)
-            return response.status_code, response.url
-
-        with ThreadPoolExecutor(max_workers=10) as pool:
-            results = list(pool.map(callback, range(10)))
-    assert {status for status, _ in results} == {200}
-    assert {url for _, url in results} == {f"{server.url}/payments/{order_id}"}
+    shop, order_id = callbacks_at_once(app, Shop)
     payment = shop.payment(order_id)
     assert payment.status == "approved"
     with app.app_context():

@@ -1,6 +1,8 @@
 """Paying with 토스페이먼츠 through the merchant's routes: checkout, our SDK page, successUrl → confirm with the stored
 amount, failUrl, the receipt, a refund with its 취소 사유, webhooks, and a closed window ending by our own expiry."""
 
+import json
+import re
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from demo.extensions import db
-from demo.payments.models import ApiExchange, Payment
+from demo.payments.models import ApiExchange, Payment, PaymentEvent
 
 from .conftest import TossShop
 
@@ -67,6 +69,33 @@ def test_pay_confirms_once_and_shows_the_receipt(app, toss_shop):
     assert "영수증" in receipt and "토스페이먼츠" in receipt and "카드" in receipt
 
 
+def approval_number(page: str) -> str | None:
+    found = re.search(r'data-testid="approval-number">([^<]*)<', page)
+    return found and found.group(1)
+
+
+def test_a_card_receipt_shows_the_card_approval_number_not_a_transaction_key(toss_shop):
+    order_id = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id, card="신한카드")))
+    payment = toss_shop.payment(order_id)
+    with toss_shop.app.app_context():
+        answer = json.loads(db.session.scalar(select(ApiExchange.response_body).filter_by(endpoint="confirm")))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert approval_number(receipt) == answer["card"]["approveNo"] == "00000000"  # the sandbox's, as test mode's
+    assert payment.aid == answer["lastTransactionKey"] and payment.aid not in receipt  # not the 승인번호
+
+
+def test_tossmoney_has_no_approval_number_row(toss_shop):
+    """토스페이 with 토스머니: no card, and easyPay carries no approval number; the row is left out, not faked."""
+    order_id = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id, method="TOSSPAY", tosspay_source="money")))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "간편결제 · 토스페이" in receipt and "승인번호" not in receipt and approval_number(receipt) is None
+    with_card = toss_shop.start()
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(with_card, method="TOSSPAY", tosspay_source="card")))
+    assert approval_number(toss_shop.client.get(f"/payments/{with_card}").get_data(as_text=True)) == "00000000"
+
+
 def test_a_tampered_amount_is_never_confirmed(app, toss_shop):
     order_id = toss_shop.start()
     success = urlsplit(toss_shop.pay(order_id))
@@ -106,6 +135,38 @@ def test_quit_in_the_window_leaves_the_way_back_open(toss_shop):
     page = toss_shop.client.get(toss_shop.path(fail)).get_data(as_text=True)
     assert toss_shop.payment(order_id).status == "ready" and f"/payments/{order_id}/pay" in page
     assert "/toss/success?" in toss_shop.pay(order_id)  # back in the window: payable
+
+
+QUIT_TEXT = "결제창을 닫았습니다"
+
+
+def test_after_취소_the_page_says_the_window_is_closed_through_its_own_refreshes(toss_shop):
+    """The failUrl's page says the window was closed and the payment is still open (not "waiting" as if the window
+    were open), and so do its htmx polls and a plain reload of the receipt; paying after all gives the receipt."""
+    order_id = toss_shop.start()
+    fail = toss_shop.path(toss_shop.in_window(order_id, "cancel"))
+    page = toss_shop.client.get(fail).get_data(as_text=True)
+    assert QUIT_TEXT in page and "결제는 아직 끝나지 않았습니다" in page and "결제 중단으로 끝납니다" in page
+    assert f"/payments/{order_id}/pay" in page and "결제를 기다리고 있습니다" not in page
+    poll = toss_shop.client.get(f"/payments/{order_id}?poll=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert QUIT_TEXT in poll and f"/payments/{order_id}/pay" in poll and 'hx-get="' in poll  # still polling
+    assert QUIT_TEXT in toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    toss_shop.client.get(fail)  # the failUrl reloaded: one note, not two
+    with toss_shop.app.app_context():
+        payment_id = db.session.scalar(select(Payment.id).filter_by(order_id=order_id))
+        causes = db.session.scalars(select(PaymentEvent.cause).filter_by(payment_id=payment_id)).all()
+    notes = [cause for cause in causes if cause.startswith("결제창을 닫")]
+    assert len(notes) == 1 and "PAY_PROCESS_CANCELED" in notes[0]
+    toss_shop.client.get(toss_shop.path(toss_shop.pay(order_id)))
+    receipt = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "영수증" in receipt and "결제가 완료되었습니다" in receipt and QUIT_TEXT not in receipt
+
+
+def test_a_payment_not_yet_left_still_reads_as_waiting(toss_shop):
+    order_id = toss_shop.start()
+    toss_shop.open_window(order_id)
+    page = toss_shop.client.get(f"/payments/{order_id}").get_data(as_text=True)
+    assert "결제를 기다리고 있습니다" in page and QUIT_TEXT not in page
 
 
 def test_a_refused_card_ends_failed_with_its_code(toss_shop):

@@ -205,6 +205,9 @@ class Provider(Protocol):
     @staticmethod
     def story() -> "Story": ...  # how the presenter tells its payments (a module of its own, imported on first use)
 
+    @staticmethod
+    def approval_number(aid: str | None, card_info: dict | None) -> str | None: ...  # the receipt's 승인번호
+
     def start(self, order: Order) -> Started: ...
 
     def parse_callback(self, kind: str, args: Mapping[str, str]) -> Callback | None: ...  # None: malformed

@@ -154,6 +154,11 @@ class KakaoPay:
 
         return STORY
 
+    @staticmethod
+    def approval_number(aid: str | None, card_info: dict | None) -> str | None:
+        """The receipt's 승인번호: KakaoPay's aid (its approval's id)."""
+        return aid
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False

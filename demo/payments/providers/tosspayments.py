@@ -171,6 +171,12 @@ class TossPayments:
 
         return STORY
 
+    @staticmethod
+    def approval_number(aid: str | None, card_info: dict | None) -> str | None:
+        """The receipt's 승인번호: the card company's (card.approveNo). A 토스페이 payment without a card (토스머니)
+        has none (easyPay carries no approval number); aid is a transaction key, not an approval number."""
+        return (card_info or {}).get("approve_no")
+
     @classmethod
     def from_settings(
         cls, settings: Mapping, public_base: str, session: requests.Session, recurring: bool = False
