@@ -146,7 +146,7 @@ class Payment(db.Model):
 
     @property
     def approval_number(self) -> str | None:
-        """승인번호 as the platform gives it (its provider's approval_number: an aid or the card's own), None when it has none."""
+        """승인번호 as the platform gives it (its provider's approval_number), None when it has none."""
         return PROVIDERS[self.provider].approval_number(self.aid, self.card_info)
 
     @property
