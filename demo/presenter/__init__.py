@@ -14,7 +14,7 @@ from ..console.auth import merchant_required
 from ..extensions import db
 from ..payments import service
 from ..payments.devices import FLOWS
-from ..payments.models import FLOW_LABELS, Payment, Status, now
+from ..payments.models import FLOW_LABELS, Payment, Status, flow_label, now
 from ..payments.providers import PROVIDERS, PaymentError, enabled
 from ..payments.views import find_payment, page_or_partial, visitor_id, whole_number
 from .mermaid import sequence_diagram
@@ -31,13 +31,17 @@ def recent_payments() -> list[Payment]:
     return db.session.scalars(select(Payment).order_by(Payment.id.desc()).limit(8)).all()
 
 
+def default_flows() -> dict[str, str]:
+    """The device flows as the default platform names its pages (the form's first choice)."""
+    return {flow: flow_label(flow, enabled()[0]) for flow in FLOW_LABELS}
+
+
 @bp.get("/")
 @merchant_required
 def index():
     products = db.session.scalars(select(Product).order_by(Product.position)).all()
-    return render_template(
-        "presenter/index.html", products=products, recent=recent_payments(), flows=FLOW_LABELS, platforms=platforms()
-    )
+    page = {"products": products, "recent": recent_payments(), "flows": default_flows(), "platforms": platforms()}
+    return render_template("presenter/index.html", **page)
 
 
 def platforms() -> dict[str, str]:

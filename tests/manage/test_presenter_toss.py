@@ -199,6 +199,7 @@ def test_a_waiting_payment_says_the_window_is_the_browsers(toss_shop):
 def test_a_new_demo_payment_may_use_toss(toss_shop):
     index = toss_shop.client.get("/presenter/").get_data(as_text=True)
     assert 'name="provider" value="tosspayments"' in index and "카카오페이 · 토스페이먼츠 단건결제 흐름" in index
+    assert "<span>카카오톡 앱</span>" in index  # the flows as the default platform (KakaoPay) names its pages
     form = {"product": "choco-pie", "quantity": 1, "flow": "pc", "provider": "tosspayments"}
     response = toss_shop.client.post("/presenter/", data=form)
     assert response.status_code == 303
