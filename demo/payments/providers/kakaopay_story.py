@@ -6,7 +6,7 @@ Each step carries `why`: one line of Korean for the presenter's replay (what the
 Imported only when a payment's story is told (``KakaoPay.story()``), never with the providers package.
 """
 
-from collections.abc import Mapping
+from functools import partial
 
 from ...presenter import steps as generic
 from ...presenter.steps import (
@@ -82,17 +82,8 @@ WHY = {
 WHY["scheme_ready_answer"] = WHY["app_ready_answer"]  # never seen: KakaoPay refuses a strada:// callback
 
 
-def call_steps(
-    exchange: ApiExchange | None,
-    request_label: str,
-    answer_label: str,
-    waiting: bool,
-    kind: str,
-    whys: Mapping[str, str] = WHY,
-    api: int = KAKAOPAY,
-) -> list[Step]:
-    """A KakaoPay API call and its answer (steps.call_steps with this story's WHY and lane)."""
-    return generic.call_steps(exchange, request_label, answer_label, waiting, kind, whys, api)
+# A KakaoPay API call and its answer: steps.call_steps with this story's WHY and lane.
+call_steps = partial(generic.call_steps, whys=WHY, api=KAKAOPAY)
 
 
 def watched(payment: Payment, lookups: list[ApiExchange]) -> tuple[list[ApiExchange], list[ApiExchange]]:
