@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
-from demo import create_app
+from demo import create_app, schema
 from demo.extensions import db
 from demo.payments.models import Payment
 
@@ -128,14 +130,35 @@ def make_test_app(tmp_path):
         drop_database(app)
 
 
+@cache
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", schema.DIRECTORY)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def drop_database(app) -> None:
-    """Drop every table, Alembic's version table too (on PostgreSQL the next test's app upgrades the same database)."""
+    """Leave the database for the next test. PostgreSQL (one database for the run) at head is only emptied (every
+    table truncated, sequences restarted: the next app's upgrade finds nothing to do); any other schema, and
+    SQLite, is dropped whole, Alembic's version table too."""
     with app.app_context():
         db.session.remove()
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if db.engine.dialect.name == "postgresql" and at_head():
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.engine.dispose()
+
+
+def at_head() -> bool:
+    """The schema is the migrations' newest (every table of the models there, as the app's start made it)."""
+    tables = set(inspect(db.engine).get_table_names())
+    if not set(db.metadata.tables) | {"alembic_version"} <= tables:
+        return False
+    return db.session.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
 
 
 @pytest.fixture
