@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..payments.models import Payment, PaymentEvent, Status, now
-from ..payments.providers import PROVIDERS, public_base_url
+from ..payments.providers import card, public_base_url
 from ..payments.service import provider_of
 
 KST = timezone(timedelta(hours=9), "KST")  # Korea keeps no daylight saving time
@@ -27,34 +27,19 @@ def absolute(endpoint: str, **values) -> str:
     return public_base_url() + url_for(endpoint, **values)
 
 
-def expires_at(payment: Payment) -> datetime:
-    """Until when a started payment can be paid: its platform's limit."""
-    return payment.created_at + timedelta(seconds=provider_of(payment).payable_for)
-
-
-def payable(payment: Payment) -> bool:
-    """Ready, started at the platform (where the buyer goes next is known), and not expired."""
-    return payment.status == Status.READY and bool(payment.redirect_urls) and now() < expires_at(payment)
-
-
 def status_reason(payment: Payment) -> str | None:
     if payment.failure_code:
         return f"[{payment.failure_code}] {payment.failure_message or ''}".strip()
     return None
 
 
-def card(info: dict | None) -> dict | None:
-    from ..payments.providers import card as common_card
-
-    return common_card(info)  # issuer, purchaser, bin, install_month: the same names for every platform
-
-
-def next_action(payment: Payment) -> dict | None:
-    if not payable(payment):
+def next_action(payment: Payment, app_action: str, expires_at: datetime) -> dict | None:
+    """What the app opens, while the payment is ready, started at the platform and not expired."""
+    if payment.status != Status.READY or not payment.redirect_urls or now() >= expires_at:
         return None
     urls = payment.redirect_urls
     return {
-        "type": provider_of(payment).app_action,
+        "type": app_action,
         "app_url": urls["app"],
         "android_app_scheme": urls.get("android_app_scheme"),
         "ios_app_scheme": urls.get("ios_app_scheme"),
@@ -64,12 +49,14 @@ def next_action(payment: Payment) -> dict | None:
 
 
 def payment_json(payment: Payment, merchant: bool) -> dict:
+    provider = provider_of(payment)
+    expires_at = payment.created_at + timedelta(seconds=provider.payable_for)  # the platform's limit
     body = {
         "order_id": payment.order_id,
         "status": payment.status,
         "status_label": payment.status_label,
         "status_reason": status_reason(payment),
-        "platform": PROVIDERS[payment.provider].platform,
+        "platform": provider.platform,
         "return_mode": payment.return_mode,
         "item": {"product": payment.item_code, "name": payment.item_name, "quantity": payment.quantity},
         "amount": {
@@ -82,17 +69,17 @@ def payment_json(payment: Payment, merchant: bool) -> dict:
         "cancel_available_amount": payment.cancel_available_amount,
         "method": payment.payment_method_type,
         "method_label": payment.method_label if payment.payment_method_type else None,
-        "card": card(payment.card_info),
+        "card": card(payment.card_info),  # issuer, purchaser, bin, install_month for every platform
         "created_at": iso(payment.created_at),
         "approved_at": iso(payment.approved_at),
-        "expires_at": iso(expires_at(payment)),
+        "expires_at": iso(expires_at),
         "refunds": [refund_json(entry) for entry in payment.refunds],
         "links": {
             "self": absolute("api.get_payment", order_id=payment.order_id),
             "receipt": absolute("payments.receipt", order_id=payment.order_id),
         },
         "version": db.session.scalar(LATEST_EVENT, {"payment_id": payment.id}) or 0,
-        "next_action": next_action(payment),
+        "next_action": next_action(payment, provider.app_action, expires_at),
     }
     if merchant:
         body["provider"] = {"name": payment.provider, "tid": payment.tid, "aid": payment.aid}
